@@ -208,6 +208,10 @@ internal sealed class SweepWorker(
             var outcome = progress.Failed > 0 ? SubmissionStatus.Failed : SubmissionStatus.Done;
             await context.Store.Ledger.FinishSubmissionAsync(submission.Id, outcome, progress.Failed > 0 ? $"{progress.Failed} runs failed" : null, CancellationToken.None).ConfigureAwait(false);
         }
+
+        // A service only ever ends by being stopped. The loop can see the stop between two calls (not inside
+        // one), so report it the same way as a stop that interrupted a call: exit code 130, never 0.
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>A live line on an interactive terminal; a log line every interval when output is redirected.</summary>
