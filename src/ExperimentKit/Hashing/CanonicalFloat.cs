@@ -195,7 +195,12 @@ public static class CanonicalFloat
         }
 
         Span<byte> digits = stackalloc byte[DecimalDigits.MaxDigits];
-        ShortestDigits(value, digits, out int count, out int exponent, out bool negative);
+        if (TryShortDecimal(Math.Abs(value), digits, out int count, out int exponent))
+        {
+            return WriteRepr(digits[..count], exponent, value < 0, destination);
+        }
+
+        ShortestDigits(value, digits, out count, out exponent, out bool negative);
         if (count <= SignificantDigits)
         {
             return WriteRepr(digits[..count], exponent, negative, destination);
@@ -203,6 +208,78 @@ public static class CanonicalFloat
 
         return FormatReprCore(Round(value), destination);
     }
+
+    /// <summary>
+    /// Finds the shortest round-trip digits of a positive double that has a decimal text of at most 12
+    /// significant digits with at most 22 decimals (<c>3e-4</c>, <c>0.9</c>, <c>256.0</c>: most hand-written
+    /// parameters) without formatting it: about a quarter of the cost of <c>TryFormat("R")</c>.
+    /// </summary>
+    /// <remarks>
+    /// For q = 0, 1, 2 ... the candidate is m = round(x · 10^q). While m &lt; 10^12, x · 10^q is within 2^-12 of
+    /// its exact value, so when some 12-digit decimal with q decimals reads back as x, m is that decimal. m and
+    /// 10^q are exact doubles and IEEE division rounds once, so <c>m / 10^q == x</c> holds exactly when the text
+    /// m·10^-q parses to x. The first q that passes gives the fewest digits: two different decimals of at most
+    /// 15 significant digits never parse to one double, so no shorter text exists. A value with more than 12
+    /// digits (or below about 10^-10) returns false and takes the formatting path, so the result is the same
+    /// as <c>"R"</c> always (a test compares them).
+    /// </remarks>
+    /// <returns>True with the digits (no trailing zeros) and the decimal exponent of the first digit.</returns>
+    internal static bool TryShortDecimal(double positive, Span<byte> digits, out int count, out int exponent)
+    {
+        for (int q = 0; q < s_exactPowersOfTen.Length; q++)
+        {
+            double scaled = positive * s_exactPowersOfTen[q];
+            if (scaled >= 1e12)
+            {
+                break;
+            }
+
+            if (scaled < 0.5)
+            {
+                continue;
+            }
+
+            double rounded = Math.Round(scaled);
+            if (rounded / s_exactPowersOfTen[q] != positive)
+            {
+                continue;
+            }
+
+            ulong mantissa = (ulong)rounded;
+            int length = 1;
+            while (mantissa >= s_exactIntegerPowersOfTen[length])
+            {
+                length++;
+            }
+
+            exponent = length - 1 - q;
+            while (mantissa % 10 == 0)
+            {
+                mantissa /= 10;
+                length--;
+            }
+
+            count = length;
+            for (int k = length - 1; k >= 0; k--)
+            {
+                digits[k] = (byte)(mantissa % 10);
+                mantissa /= 10;
+            }
+
+            return true;
+        }
+
+        count = 0;
+        exponent = 0;
+        return false;
+    }
+
+    /// <summary>10^0 to 10^13 as integers, for counting a mantissa's digits.</summary>
+    private static readonly ulong[] s_exactIntegerPowersOfTen =
+    [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+        10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000,
+    ];
 
     /// <summary>Lays out the shortest digits of a non-zero double (<c>d0.d1d2... × 10^exponent</c>) as Python's <c>repr</c>.</summary>
     private static int WriteRepr(ReadOnlySpan<byte> digits, int exponent, bool negative, Span<byte> destination)

@@ -115,15 +115,19 @@ public class CanonicalFloatTests
     [Fact]
     public void Random_doubles_match_the_exact_reference()
     {
-        // Random bit patterns cover every exponent, including subnormals; the other two families hit the
-        // 13-digit tie path: decimal texts ending in 5 (mostly not exact in binary) and exact integer ties.
+        // Random bit patterns cover every exponent, including subnormals; two families hit the 13-digit tie
+        // path: decimal texts ending in 5 (mostly not exact in binary) and exact integer ties; short decimals
+        // of up to 7 digits are what parameters usually hold.
         var random = new Random(20240611);
         int checkedCount = 0;
         for (int i = 0; i < 300_000; i++)
         {
-            double x = (i % 3) switch
+            double x = (i % 4) switch
             {
                 0 => BitConverter.Int64BitsToDouble(random.NextInt64()),
+                3 => double.Parse(
+                    $"{(random.Next(2) == 0 ? "-" : "")}{random.NextInt64(1, 10_000_000)}E{random.Next(-14, 8)}",
+                    CultureInfo.InvariantCulture),
                 1 => double.Parse(
                     $"{random.NextInt64(100_000_000_000, 1_000_000_000_000)}5E{random.Next(-330, 300)}",
                     CultureInfo.InvariantCulture),
@@ -148,6 +152,51 @@ public class CanonicalFloatTests
     }
 
     [Fact]
+    public void Short_decimal_digits_found_without_formatting_equal_the_shortest_round_trip_digits()
+    {
+        // TryShortDecimal must find exactly the digits "R" gives whenever those have at most 12 digits, and must
+        // refuse every other value (which then takes the formatting path). Families: hand-written-looking values
+        // of 1 to 12 digits near 1, the same one ulp away (17 digits: refused), 13-digit texts, random bits.
+        var random = new Random(7301);
+        int found = 0;
+        Span<byte> fast = stackalloc byte[DecimalDigits.MaxDigits];
+        Span<byte> expected = stackalloc byte[DecimalDigits.MaxDigits];
+        for (int i = 0; i < 300_000; i++)
+        {
+            int digitsWanted = random.Next(1, 14);
+            long mantissa = random.NextInt64((long)Math.Pow(10, digitsWanted - 1), (long)Math.Pow(10, digitsWanted));
+            double x = (i % 4) switch
+            {
+                0 or 1 => double.Parse($"{mantissa}E{random.Next(-24, 14)}", CultureInfo.InvariantCulture),
+                2 => Math.BitIncrement(double.Parse($"{mantissa}E{random.Next(-12, 12)}", CultureInfo.InvariantCulture)),
+                _ => Math.Abs(BitConverter.Int64BitsToDouble(random.NextInt64())),
+            };
+            if (!double.IsFinite(x) || x == 0)
+            {
+                continue;
+            }
+
+            string shortest = x.ToString("E16", CultureInfo.InvariantCulture);
+            string r = x.ToString("R", CultureInfo.InvariantCulture);
+            DecimalDigits.Parse(r, expected, out int expectedCount, out int expectedExponent, out _);
+            bool ok = CanonicalFloat.TryShortDecimal(x, fast, out int count, out int exponent);
+            if (ok)
+            {
+                found++;
+                Assert.True(
+                    count == expectedCount && exponent == expectedExponent && fast[..count].SequenceEqual(expected[..expectedCount]),
+                    $"{r}: found digits {string.Concat(fast[..count].ToArray())} e{exponent}, \"R\" has {string.Concat(expected[..expectedCount].ToArray())} e{expectedExponent} ({shortest}).");
+            }
+            else if (expectedCount <= 12 && expectedExponent is >= -10 and < 12)
+            {
+                Assert.Fail($"{r} has {expectedCount} shortest digits at exponent {expectedExponent} but was refused.");
+            }
+        }
+
+        Assert.True(found > 100_000, $"only {found} values took the short path");
+    }
+
+    [Fact]
     public void Writer_formats_a_double_as_the_repr_of_its_rounding()
     {
         // WriteDouble rounds and formats in one pass; it must write exactly FormatRepr(Round(x)). Families: random
@@ -156,9 +205,12 @@ public class CanonicalFloatTests
         var random = new Random(20240612);
         for (int i = 0; i < 200_000; i++)
         {
-            double x = (i % 3) switch
+            double x = (i % 4) switch
             {
                 0 => BitConverter.Int64BitsToDouble(random.NextInt64()),
+                3 => double.Parse(
+                    $"{(random.Next(2) == 0 ? "-" : "")}{random.NextInt64(1, 10_000_000)}E{random.Next(-14, 8)}",
+                    CultureInfo.InvariantCulture),
                 1 => double.Parse(
                     $"{(random.Next(2) == 0 ? "-" : "")}{random.NextInt64(1, 1_000_000_000_000)}E{random.Next(-330, 300)}",
                     CultureInfo.InvariantCulture),
