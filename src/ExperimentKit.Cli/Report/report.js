@@ -228,7 +228,9 @@
   document.getElementById("generated").textContent = runs.length + " runs, generated " + data.generated;
   fill(document.getElementById("status"), uniq(runs.map(function (r) { return r.status; })).sort());
   fill(document.getElementById("metric"), metricNames, metricNames.indexOf("loss") >= 0 ? "loss" : metricNames[0]);
-  fill(document.getElementById("scatter-x"), paramNames, varying[0]);
+  // Prefer a numeric parameter that varies for the scatter's x axis.
+  var numericVarying = varying.filter(function (p) { return runs.every(function (r) { return r.params[p] === undefined || typeof r.params[p] === "number"; }); });
+  fill(document.getElementById("scatter-x"), paramNames, numericVarying[0] || varying[0]);
   fill(document.getElementById("scatter-y"), summaryNames, summaryNames[0]);
   document.getElementById("filter").addEventListener("input", function (e) { state.filter = e.target.value; renderTable(); renderScatter(); });
   document.getElementById("status").addEventListener("change", function (e) { state.status = e.target.value; renderTable(); renderScatter(); });
