@@ -1,0 +1,3 @@
+using ExperimentKit.Cli;
+
+return await ExpkitCli.RunAsync(args, CliConsole.FromSystem()).ConfigureAwait(false);
