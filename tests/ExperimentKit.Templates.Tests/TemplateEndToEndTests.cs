@@ -28,7 +28,7 @@ public sealed class TemplateEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task Packed_template_creates_a_project_that_builds_without_warnings_runs_resumes_and_tests()
     {
-        var repo = FindRepositoryRoot();
+        var repo = TemplateContentTests.FindRepositoryRoot();
         // A version no package cache can hold: the ExperimentKit packages below can only be the ones packed here.
         var version = $"0.0.0-e2e.{DateTime.UtcNow:yyyyMMddHHmmss}.r{Guid.NewGuid():N}"[..40];
         var temp = Path.Combine(Path.GetTempPath(), "experimentkit-e2e-" + Guid.NewGuid().ToString("N")[..12]);
@@ -219,19 +219,6 @@ public sealed class TemplateEndToEndTests(ITestOutputHelper output)
         Assert.True(File.Exists(path), $"no ledger at {path}");
         await using var ledger = await SqliteRunLedger.OpenAsync(path);
         return await ledger.ListAsync(new RunQuery { Experiment = Experiment });
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ExperimentKit.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"ExperimentKit.sln not found above {AppContext.BaseDirectory}");
     }
 
     private static void TryDelete(string folder)
