@@ -33,7 +33,7 @@ public readonly record struct ParamsHash
     public static ParamsHash Compute(ReadOnlySpan<byte> canonicalUtf8)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(canonicalUtf8, digest);
+        Sha256OneShot.Hash(canonicalUtf8, digest);
         return FromSha256(digest);
     }
 
