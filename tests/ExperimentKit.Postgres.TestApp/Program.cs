@@ -6,7 +6,15 @@ using Microsoft.Extensions.Hosting;
 
 // The sweep comes from the command line (Index=range(0,2000)); settings from --ExperimentKit:Backend=Postgres,
 // --ConnectionStrings:ExperimentKit=..., --ExperimentKit:Postgres:Schema=... and the like.
+// --no-postgres-ledger leaves AddPostgresLedger out, to test the start-up error that asks for it.
+var withPostgres = !args.Contains("--no-postgres-ledger");
+args = [.. args.Where(a => a != "--no-postgres-ledger")];
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddExperimentKit(builder.Configuration, args).AddExperiment<SoakParams, SoakRunner>().AddPostgresLedger();
+var kit = builder.Services.AddExperimentKit(builder.Configuration, args).AddExperiment<SoakParams, SoakRunner>();
+if (withPostgres)
+{
+    kit.AddPostgresLedger();
+}
+
 using var host = builder.Build();
 await host.RunAsync();

@@ -111,15 +111,22 @@ public sealed class PostgresServer : IAsyncDisposable
             // Already stopped.
         }
 
-        try
+        // The cluster is stopped; its folder goes too (best effort: a test process being torn down may not get that far).
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            Directory.Delete(Path.GetDirectoryName(_dataDirectory)!, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            try
+            {
+                Directory.Delete(Path.GetDirectoryName(_dataDirectory)!, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(100);
+            }
         }
     }
 
