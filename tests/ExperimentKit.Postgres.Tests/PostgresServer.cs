@@ -168,7 +168,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
         // Tests need no durability across power loss: fsync off keeps two busy cores from waiting on the disk.
         var port = FreePort();
-        var settings = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+        var settings = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c track_functions=pl";
         await RunAsync(Path.Combine(bin, "pg_ctl"), "-D", data, "-w", "-t", "60", "-o", settings, "-l", Path.Combine(data, "server.log"), "start");
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
         return new PostgresServer(connectionString, data, bin);
