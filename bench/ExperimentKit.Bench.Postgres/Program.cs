@@ -20,6 +20,11 @@ if (args.Length > 0 && args[0] == "worker")
     return await WorkerAsync(Arg("schema")!, int.Parse(Arg("points")!, CultureInfo.InvariantCulture), int.Parse(Arg("parallelism") ?? "2", CultureInfo.InvariantCulture), Arg("root")!);
 }
 
+if (args.Length > 0 && args[0] == "ledger")
+{
+    return await LedgerAsync(int.Parse(Arg("points") ?? "3000", CultureInfo.InvariantCulture), int.Parse(Arg("parallelism") ?? "2", CultureInfo.InvariantCulture));
+}
+
 var points = int.Parse(Arg("points") ?? "5000", CultureInfo.InvariantCulture);
 var parallelism = int.Parse(Arg("parallelism") ?? "2", CultureInfo.InvariantCulture);
 var counts = (Arg("workers") ?? "1,2,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -96,6 +101,83 @@ static async Task<(TimeSpan Span, long Completed, long Claims)> MeasureAsync(Pos
     await using var reader = await command.ExecuteReaderAsync();
     await reader.ReadAsync();
     return (TimeSpan.FromSeconds(reader.GetDouble(0)), reader.GetInt64(1), reader.GetInt64(2));
+}
+
+// ledger [--points 3000] [--parallelism 2]: the ledger alone, in this process: get + claim + complete of new
+// points from --parallelism tasks, and the CPU this process spent per run (the rest of the machine's is the server's).
+static async Task<int> LedgerAsync(int points, int parallelism)
+{
+    await using var server = await PostgresServer.SharedAsync();
+    var schema = PostgresServer.NewSchema();
+    await using var ledger = await PostgresRunLedger.OpenAsync(new PostgresLedgerOptions { ConnectionString = server.ConnectionString, Schema = schema });
+    var sweep = NoopSweep.Of(points).ToList();
+    await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
+    async Task RunAsync(IEnumerable<NoopParams> part)
+    {
+        foreach (var p in part)
+        {
+            var key = RunKey.For(p);
+            await ledger.GetAsync(key);
+            var owner = RunOwner.NewForCurrentProcess();
+            var claim = await ledger.ClaimAsync(new RunClaimRequest
+            {
+                Key = key, ParamsJson = ParameterJson.Serialize(p), CanonicalJson = p.ToCanonicalJson(), ComponentHashes = p.ComputeComponentHashes(),
+                Owner = owner, Lease = TimeSpan.FromSeconds(30), ResultFileName = "result.json",
+            });
+            await ledger.CompleteAsync(key, owner.Token, new RunCompletion { Elapsed = TimeSpan.FromMilliseconds(1) });
+        }
+    }
+
+    await RunAsync(sweep.Take(200));
+    var measured = sweep.Skip(200).ToList();
+    using var self = Process.GetCurrentProcess();
+    var cpu = self.TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, parallelism).Select(i => Task.Run(() => RunAsync(measured.Where((_, j) => j % parallelism == i)))));
+    var wall = clock.Elapsed;
+    self.Refresh();
+    var client = self.TotalProcessorTime - cpu;
+    Console.WriteLine($"ledger only, {parallelism} tasks: {measured.Count / wall.TotalSeconds:F0} runs/s (get + claim + complete), client CPU {client.TotalMicroseconds / measured.Count:F0} µs/run, wall {wall.TotalMicroseconds / measured.Count:F0} µs/run, load {Load()}");
+    var key0 = RunKey.For(measured[0]);
+    foreach (var (name, op) in new (string, Func<Task>)[]
+    {
+        ("GetAsync", () => ledger.GetAsync(key0)),
+        ("RenewLeaseAsync (not owner)", () => ledger.RenewLeaseAsync(key0, "x", TimeSpan.FromSeconds(1))),
+        ("raw SELECT 1 on a pooled connection", async () =>
+        {
+            await using var c = await dataSource.OpenConnectionAsync();
+            await using var cmd = new NpgsqlCommand("SELECT 1", c);
+            await cmd.ExecuteScalarAsync();
+        }),
+    })
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            await op();
+        }
+
+        self.Refresh();
+        var before = self.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < 2000; i++)
+        {
+            await op();
+        }
+
+        self.Refresh();
+        Console.WriteLine($"{name}: wall {sw.Elapsed.TotalMicroseconds / 2000:F0} µs, client CPU {(self.TotalProcessorTime - before).TotalMicroseconds / 2000:F0} µs per call");
+    }
+
+    if (Environment.GetEnvironmentVariable("EXK_BENCH_KEEP") == "1")
+    {
+        Console.WriteLine($"kept schema {schema}");
+    }
+    else
+    {
+        await server.DropSchemaAsync(schema);
+    }
+
+    return 0;
 }
 
 static async Task<int> WorkerAsync(string schema, int points, int parallelism, string root)

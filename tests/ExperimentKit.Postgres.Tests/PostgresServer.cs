@@ -104,7 +104,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
         try
         {
-            RunAsync(Path.Combine(_binDirectory!, "pg_ctl"), "-D", _dataDirectory, "-w", "-m", "immediate", "stop").GetAwaiter().GetResult();
+            RunAsync(Path.Combine(_binDirectory!, "pg_ctl"), "-D", _dataDirectory, "-w", "-m", "fast", "stop").GetAwaiter().GetResult();
         }
         catch (InvalidOperationException)
         {
@@ -156,6 +156,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static async Task<PostgresServer> StartClusterAsync(string bin)
     {
+        RemoveStoppedClusters();
         var folder = Path.Combine(Path.GetTempPath(), "exk-pg-" + Guid.NewGuid().ToString("N")[..12]);
         var data = Path.Combine(folder, "data");
         Directory.CreateDirectory(folder);
@@ -172,6 +173,29 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "pg_ctl"), "-D", data, "-w", "-t", "60", "-o", settings, "-l", Path.Combine(data, "server.log"), "start");
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
         return new PostgresServer(connectionString, data, bin);
+    }
+
+    /// <summary>
+    /// Removes the folders of private clusters that earlier test runs stopped but could not delete (a test host
+    /// may be torn down right after its clusters stop): ours by name, stopped (no postmaster.pid), and old.
+    /// </summary>
+    private static void RemoveStoppedClusters()
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "exk-pg-*"))
+        {
+            try
+            {
+                var data = Path.Combine(folder, "data");
+                if (!File.Exists(Path.Combine(data, "postmaster.pid")) && Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddMinutes(-10))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: leave it.
+            }
+        }
     }
 
     private static bool IsRoot => Environment.UserName == "root";
