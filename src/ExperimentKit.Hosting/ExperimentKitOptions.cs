@@ -20,7 +20,11 @@ public sealed class ExperimentKitOptions
     public const string SectionName = "ExperimentKit";
 
     /// <summary>The root folder: <c>ledger.db</c> and one folder per run. Default <c>results</c>.</summary>
+    /// <remarks>With <see cref="LedgerBackend.Postgres"/> the ledger is in the database and every worker must see the same root (a shared file system).</remarks>
     public string Root { get; set; } = "results";
+
+    /// <summary>Where the run ledger lives. Default <see cref="LedgerBackend.Sqlite"/> (<c>{Root}/ledger.db</c>).</summary>
+    public LedgerBackend Backend { get; set; } = LedgerBackend.Sqlite;
 
     /// <summary>How many runs at once. Default: the processor count.</summary>
     public int MaxParallelism { get; set; } = Environment.ProcessorCount;

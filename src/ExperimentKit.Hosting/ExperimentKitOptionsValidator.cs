@@ -34,6 +34,11 @@ internal sealed class ExperimentKitOptionsValidator : IValidateOptions<Experimen
             errors.Add($"{Prefix}LeaseDuration is {options.LeaseDuration}; use at least 00:00:01 (default 00:00:30).");
         }
 
+        if (!Enum.IsDefined(options.Backend))
+        {
+            errors.Add($"{Prefix}Backend is {(int)options.Backend}; use Sqlite or Postgres.");
+        }
+
         if (!Enum.IsDefined(options.Durability))
         {
             errors.Add($"{Prefix}Durability is {(int)options.Durability}; use Normal or Full.");

@@ -126,7 +126,7 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
     {
         try
         {
-            foreach (var chunk in sweep.Chunk(Chunk))
+            foreach (var chunk in VisitOrder(sweep, context.Options.Backend).Chunk(Chunk))
             {
                 var hashes = new string[chunk.Length];
                 for (var i = 0; i < chunk.Length; i++)
@@ -164,6 +164,39 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
         finally
         {
             writer.Complete();
+        }
+    }
+
+    /// <summary>
+    /// The order this worker visits the points in. On the embedded SQLite ledger: the sweep's own order. On a
+    /// ledger shared by machines (PostgreSQL): an order of this worker's own, <c>(a·i + b) mod n</c> with random
+    /// <c>a</c> coprime to <c>n</c> and random <c>b</c>, a permutation that needs no memory. Workers that started
+    /// together then rarely reach for the same point at once, instead of walking the sweep in lockstep and
+    /// colliding on nearly every claim; each still visits every point once.
+    /// </summary>
+    internal static IEnumerable<T> VisitOrder(Sweep<T> sweep, LedgerBackend backend)
+    {
+        if (backend == LedgerBackend.Sqlite || !sweep.IsIndexable || sweep.Count < 3)
+        {
+            return sweep;
+        }
+
+        var n = sweep.Count;
+        long a;
+        do
+        {
+            a = Random.Shared.NextInt64(1, n);
+        }
+        while (System.Numerics.BigInteger.GreatestCommonDivisor(a, n) != 1);
+        var b = Random.Shared.NextInt64(n);
+        return Permuted(sweep, n, a, b);
+    }
+
+    private static IEnumerable<T> Permuted(Sweep<T> sweep, long n, long a, long b)
+    {
+        for (long i = 0; i < n; i++)
+        {
+            yield return sweep.ElementAt((long)((((Int128)a * i) + b) % n));
         }
     }
 

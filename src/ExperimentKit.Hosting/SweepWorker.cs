@@ -92,7 +92,7 @@ internal sealed class SweepWorker(
         catch (InvalidOperationException error)
         {
             // The configuration binder could not convert a value (say Durability=Fast).
-            Log.BadConfiguration(logger, $"{error.Message} Allowed values: Durability = Normal | Full; OnCodeChange = Warn | Rerun | Ignore; times as hh:mm:ss.");
+            Log.BadConfiguration(logger, $"{error.Message} Allowed values: Backend = Sqlite | Postgres; Durability = Normal | Full; OnCodeChange = Warn | Rerun | Ignore; times as hh:mm:ss.");
             return ExitCodes.BadConfiguration;
         }
 
@@ -119,21 +119,41 @@ internal sealed class SweepWorker(
         }
 
         ExperimentStore store;
+        IRunLedger? ownLedger = null;
         try
         {
-            store = await ExperimentStore.OpenAsync(settings.Root, settings.ToStoreOptions(), stoppingToken).ConfigureAwait(false);
+            if (settings.Backend == LedgerBackend.Sqlite)
+            {
+                store = await ExperimentStore.OpenAsync(settings.Root, settings.ToStoreOptions(), stoppingToken).ConfigureAwait(false);
+            }
+            else if (services.GetServices<IRunLedgerFactory>().LastOrDefault(f => f.Backend == settings.Backend) is { } factory)
+            {
+                ownLedger = await factory.OpenAsync(settings, stoppingToken).ConfigureAwait(false);
+                store = await ExperimentStore.OpenAsync(settings.Root, ownLedger, settings.ToStoreOptions()).ConfigureAwait(false);
+            }
+            else
+            {
+                Log.BadConfiguration(logger, $"{ExperimentKitOptions.SectionName}:Backend is {settings.Backend}, but no {settings.Backend} ledger is registered: "
+                    + "add the ExperimentKit.Postgres package and call builder.Services.AddExperimentKit(configuration).AddPostgresLedger().");
+                return ExitCodes.BadConfiguration;
+            }
         }
         catch (LedgerOpenException error)
         {
+            await DisposeQuietlyAsync(ownLedger).ConfigureAwait(false);
             Log.LedgerUnavailable(logger, error.Message);
             return ExitCodes.BadConfiguration;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            await DisposeQuietlyAsync(ownLedger).ConfigureAwait(false);
             Log.BadConfiguration(logger, $"{ExperimentKitOptions.SectionName}:Root \"{settings.Root}\" cannot be used: {error.Message}");
             return ExitCodes.BadConfiguration;
         }
 
+        // A ledger from a factory is not the store's: it is disposed after the store.
+        var ledgerScope = new LedgerScope(ownLedger);
+        await using var disposeLedger = ledgerScope.ConfigureAwait(false);
         await using (store.ConfigureAwait(false))
         {
             var context = new SweepContext(store, settings, services.GetRequiredService<IServiceScopeFactory>(), arguments, telemetry, logger);
@@ -171,6 +191,20 @@ internal sealed class SweepWorker(
 
             return failed > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
         }
+    }
+
+    private static async Task DisposeQuietlyAsync(IRunLedger? ledger)
+    {
+        if (ledger is not null)
+        {
+            await ledger.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes a ledger the worker opened through an <see cref="IRunLedgerFactory"/>.</summary>
+    private readonly struct LedgerScope(IRunLedger? ledger) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ledger?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     /// <summary>

@@ -1,0 +1,193 @@
+using ExperimentKit.Ledger.Conformance;
+using Npgsql;
+
+namespace ExperimentKit.Postgres.Tests;
+
+/// <summary>What the PostgreSQL ledger adds to the shared contract: migrations, retries, the index, secrets.</summary>
+public sealed class PostgresLedgerTests : IAsyncLifetime
+{
+    private readonly string _schema = PostgresServer.NewSchema();
+    private PostgresServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await PostgresServer.SharedAsync();
+
+    public Task DisposeAsync() => _server.DropSchemaAsync(_schema);
+
+    private Task<PostgresRunLedger> OpenAsync(string? schema = null) => PostgresRunLedger.OpenAsync(Options(schema));
+
+    private PostgresLedgerOptions Options(string? schema = null) => new() { ConnectionString = _server.ConnectionString, Schema = schema ?? _schema };
+
+    private static RunClaimRequest Claim(int n, string experiment = "train")
+    {
+        var p = TestParams.For(n);
+        return new RunClaimRequest
+        {
+            Key = new RunKey(experiment, 1, n.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)),
+            ParamsJson = p.ExactJson,
+            CanonicalJson = p.CanonicalJson,
+            ComponentHashes = p.ComponentHashes,
+            Owner = RunOwner.NewForCurrentProcess(),
+            Lease = TimeSpan.FromMinutes(5),
+            ResultFileName = "result.json",
+        };
+    }
+
+    [PostgresFact]
+    public async Task Workers_opening_a_new_ledger_at_once_migrate_it_once()
+    {
+        var ledgers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => OpenAsync())));
+        foreach (var ledger in ledgers)
+        {
+            await ledger.DisposeAsync();
+        }
+
+        Assert.Equal(PostgresMigrations.All.Select(m => (long)m.Version), await QueryAsync<long>("SELECT version::bigint FROM schema_version ORDER BY version"));
+    }
+
+    [PostgresFact]
+    public async Task A_schema_from_a_newer_ExperimentKit_is_refused_and_left_alone()
+    {
+        await (await OpenAsync()).DisposeAsync();
+        await ExecuteAsync("INSERT INTO schema_version (version, description, applied_by) VALUES (999, 'future', 'ExperimentKit 9')");
+
+        var e = await Assert.ThrowsAsync<LedgerOpenException>(() => OpenAsync());
+
+        Assert.Contains("999", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Upgrade ExperimentKit", e.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task A_claim_retried_after_a_lost_reply_gets_the_same_claim_back()
+    {
+        await using var ledger = await OpenAsync();
+        var request = Claim(1);
+        var first = await ledger.ClaimAsync(request);
+
+        // The same request again, as a retry does when the first reply was lost: the row is already this token's.
+        var again = await ledger.ClaimAsync(request);
+
+        Assert.Equal(ClaimOutcome.Claimed, again.Outcome);
+        Assert.Equal(first.Row.Attempt, again.Row.Attempt);
+        Assert.Equal(first.Row.Uid, again.Row.Uid);
+        Assert.Equal(first.PreviousStatus, again.PreviousStatus);
+        Assert.Equal(2, (await ledger.ClaimAsync(Claim(2))).Row.Uid);
+    }
+
+    [PostgresFact]
+    public async Task Calls_survive_their_connections_being_terminated()
+    {
+        // Its own application name, so only this ledger's connections are terminated (other tests run meanwhile).
+        var name = "exk-" + _schema;
+        var options = Options();
+        options.ConnectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { ApplicationName = name }.ConnectionString;
+        await using var ledger = await PostgresRunLedger.OpenAsync(options);
+        var request = Claim(1);
+        await ledger.ClaimAsync(request);
+
+        // Every pooled connection of the ledger dies, as in a server restart or a failover.
+        await TerminateConnectionsAsync(name);
+        var done = await ledger.CompleteAsync(request.Key, request.Owner.Token, new RunCompletion { Elapsed = TimeSpan.FromSeconds(1) });
+
+        Assert.Equal(RunStatus.Completed, done.Status);
+        Assert.Equal(1, done.Attempt);
+    }
+
+    [PostgresFact]
+    public async Task Where_on_a_leaf_is_answered_from_the_gin_index_on_the_flat_fields()
+    {
+        await using var ledger = await OpenAsync();
+        for (var n = 1; n <= 300; n++)
+        {
+            await ledger.ClaimAsync(Claim(n));
+        }
+
+        var rows = await ledger.ListAsync(new RunQuery { Where = new Dictionary<string, string> { ["Model.Layers"] = "4", ["Dataset"] = "\"mnist\"" } });
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Contains("\"Layers\":4", r.ParamsJson, StringComparison.Ordinal));
+
+        await ExecuteAsync("ANALYZE runs");
+        var plan = string.Join('\n', await QueryAsync<string>("EXPLAIN SELECT id FROM runs WHERE params_flat @> '{\"Model.Layers\": 4}'::jsonb", "SET enable_seqscan = off"));
+        Assert.Contains("runs_params_flat", plan, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task The_description_and_open_errors_never_hold_the_password()
+    {
+        const string secret = "s3cret-Never-Shown";
+        await using (var ledger = await PostgresRunLedger.OpenAsync(Options().WithPassword(_server.ConnectionString, secret)))
+        {
+            Assert.DoesNotContain(secret, ledger.Description, StringComparison.Ordinal);
+        }
+
+        var invalid = await Assert.ThrowsAsync<LedgerOpenException>(() => PostgresRunLedger.OpenAsync(new PostgresLedgerOptions { ConnectionString = $"Host=127.0.0.1;Password={secret};Port=nope" }));
+        Assert.DoesNotContain(secret, invalid.Message, StringComparison.Ordinal);
+
+        var unreachable = await Assert.ThrowsAsync<LedgerOpenException>(() => PostgresRunLedger.OpenAsync(new PostgresLedgerOptions
+        {
+            ConnectionString = $"Host=127.0.0.1;Port=1;Username=nobody;Password={secret};Timeout=2",
+            RetryFor = TimeSpan.Zero,
+        }));
+        Assert.DoesNotContain(secret, unreachable.Message, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:1", unreachable.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task Hostile_schema_names_are_refused_before_any_sql()
+    {
+        var e = await Assert.ThrowsAsync<LedgerOpenException>(() => OpenAsync("x\"; DROP SCHEMA public CASCADE; --"));
+        Assert.Contains("plain schema name", e.Message, StringComparison.Ordinal);
+    }
+
+    private async Task TerminateConnectionsAsync(string applicationName)
+    {
+        await using var connection = new NpgsqlConnection(_server.ConnectionString);
+        await connection.OpenAsync();
+        await using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @a AND pid <> pg_backend_pid()", connection);
+        kill.Parameters.AddWithValue("a", applicationName);
+        Assert.True((long)(await kill.ExecuteScalarAsync())! > 0);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await ConnectAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, string? setup = null)
+    {
+        await using var connection = await ConnectAsync();
+        if (setup is not null)
+        {
+            await using var set = new NpgsqlCommand(setup, connection);
+            await set.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
+    }
+
+    private async Task<NpgsqlConnection> ConnectAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server.ConnectionString) { SearchPath = _schema, ApplicationName = "tests" }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+}
+
+internal static class PostgresLedgerOptionsExtensions
+{
+    /// <summary>The options with <paramref name="connectionString"/> plus a password (trust authentication ignores it).</summary>
+    public static PostgresLedgerOptions WithPassword(this PostgresLedgerOptions options, string connectionString, string password)
+    {
+        options.ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Password = password }.ConnectionString;
+        return options;
+    }
+}
