@@ -59,7 +59,7 @@ public class CanonicalCostBreakdown
         }
     }
 
-    /// <summary>Only the SHA-256 of the canonical bytes, as the library computes it (OpenSSL's SHA256() on Linux).</summary>
+    /// <summary>Only the SHA-256 of the canonical bytes, as the library computes it (OpenSSL's low-level SHA256_* functions on Linux).</summary>
     [Benchmark]
     public ParamsHash Sha256_ParamsHashCompute() => ParamsHash.Compute(_canonical);
 
