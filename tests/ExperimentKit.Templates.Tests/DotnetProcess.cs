@@ -32,7 +32,11 @@ internal sealed class DotnetProcess(string nugetPackages)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    public async Task<CommandResult> RunAsync(string workingDirectory, params string[] arguments)
+    public Task<CommandResult> RunAsync(string workingDirectory, params string[] arguments)
+        => RunAsync(workingDirectory, environment: null, arguments);
+
+    /// <summary>Runs dotnet with <paramref name="environment"/> added to the clean environment (values not shown in the command line).</summary>
+    public async Task<CommandResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -68,6 +72,10 @@ internal sealed class DotnetProcess(string nugetPackages)
         // Plain, line-by-line output (no terminal logger) so warnings can be found in it.
         start.Environment["MSBUILDTERMINALLOGGER"] = "off";
         start.Environment["TERM"] = "dumb";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };

@@ -37,10 +37,12 @@ public sealed class TemplateContentTests
         Assert.Equal("MyExperiment", root.GetProperty("sourceName").GetString());
         var symbols = root.GetProperty("symbols");
         Assert.Equal("EXPERIMENTKIT_PACKAGE_VERSION", symbols.GetProperty("KitVersion").GetProperty("defaultValue").GetString());
-        Assert.Equal(["sqlite"], symbols.GetProperty("Backend").GetProperty("choices").EnumerateArray().Select(static c => c.GetProperty("choice").GetString()));
+        Assert.Equal(["sqlite", "postgres"], symbols.GetProperty("Backend").GetProperty("choices").EnumerateArray().Select(static c => c.GetProperty("choice").GetString()));
+        Assert.Equal("sqlite", symbols.GetProperty("Backend").GetProperty("defaultValue").GetString());
 
         var csproj = File.ReadAllText(Path.Combine(Content, "src", "MyExperiment", "MyExperiment.csproj"));
         Assert.Contains("""<PackageReference Include="ExperimentKit.Hosting" Version="EXPERIMENTKIT_VERSION" />""", csproj);
+        Assert.Contains("""<PackageReference Include="ExperimentKit.Postgres" Version="EXPERIMENTKIT_VERSION" />""", csproj);
     }
 
     internal static string FindRepositoryRoot()

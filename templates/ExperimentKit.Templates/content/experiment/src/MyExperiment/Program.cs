@@ -1,4 +1,7 @@
 using ExperimentKit.Hosting;
+#if (UsePostgres)
+using ExperimentKit.Postgres;
+#endif
 using Microsoft.Extensions.Hosting;
 using MyExperiment;
 
@@ -15,6 +18,11 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 });
 
 builder.Services.AddExperimentKit(builder.Configuration, args)
+#if (UsePostgres)
+    // The PostgreSQL ledger, selected by ExperimentKit:Backend=Postgres and reached through
+    // ConnectionStrings:ExperimentKit (appsettings.json, environment variables or arguments).
+    .AddPostgresLedger()
+#endif
     .AddExperiment<MyExperimentParams, MyExperimentRunner>(MyExperimentParams.Sweep(
         learningRate: [0.1],
         seed: [1, 2]));
