@@ -24,6 +24,12 @@ public sealed class CliConsole
     /// <summary>Whether <c>NO_COLOR</c> is set (https://no-color.org).</summary>
     public bool NoColor { get; init; }
 
+    /// <summary>
+    /// Reads an environment variable (the ledger settings shared with the workers: <c>ExperimentKit__Backend</c>,
+    /// <c>ConnectionStrings__ExperimentKit</c>, ...). Default: the process environment; tests pass their own.
+    /// </summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>The process console: colours only on a terminal without <c>NO_COLOR</c>.</summary>
     public static CliConsole FromSystem()
     {

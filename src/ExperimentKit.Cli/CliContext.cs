@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 
 namespace ExperimentKit.Cli;
 
@@ -16,6 +15,9 @@ internal sealed class CliContext(CliConsole console, CliOptions options, ParseRe
 
     public Ansi Ansi { get; } = new(console.OutIsTerminal && !console.NoColor && !parse.GetValue(options.NoColor));
 
+    /// <summary>The settings shared with the workers (environment, then <c>./appsettings.json</c>).</summary>
+    public CliSettings Settings { get; } = new(console);
+
     /// <summary>
     /// The results root: the positional ROOT, else <c>--root</c>, else <c>ExperimentKit:Root</c> of
     /// <c>./appsettings.json</c>, else <c>./results</c>.
@@ -28,26 +30,9 @@ internal sealed class CliContext(CliConsole console, CliOptions options, ParseRe
             return Path.GetFullPath(given, Console.CurrentDirectory);
         }
 
-        var settings = Path.Combine(Console.CurrentDirectory, "appsettings.json");
-        if (File.Exists(settings))
+        if (Settings.FromJson("ExperimentKit:Root") is { } configured)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(File.ReadAllText(settings), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-                if (document.RootElement.ValueKind == JsonValueKind.Object
-                    && document.RootElement.TryGetProperty("ExperimentKit", out var section)
-                    && section.ValueKind == JsonValueKind.Object
-                    && section.TryGetProperty("Root", out var root)
-                    && root.ValueKind == JsonValueKind.String
-                    && !string.IsNullOrWhiteSpace(root.GetString()))
-                {
-                    return Path.GetFullPath(root.GetString()!, Console.CurrentDirectory);
-                }
-            }
-            catch (JsonException e)
-            {
-                throw CliException.Bad($"./appsettings.json is not valid JSON ({e.Message}); fix it, or pass --root.");
-            }
+            return Path.GetFullPath(configured, Console.CurrentDirectory);
         }
 
         return Path.GetFullPath("results", Console.CurrentDirectory);
@@ -56,7 +41,11 @@ internal sealed class CliContext(CliConsole console, CliOptions options, ParseRe
     /// <summary>The ledger given with <c>--ledger</c>, or null for the root's own.</summary>
     public string? LedgerArgument => Parse.GetValue(options.Ledger);
 
-    /// <summary>Opens the ledger of <paramref name="root"/> (or the one given with <c>--ledger</c>); see <see cref="LedgerAccess"/>.</summary>
+    /// <summary>Which ledger the command uses (SQLite file or PostgreSQL database); see <see cref="LedgerAccess"/>.</summary>
+    public LedgerTarget Ledger(string root)
+        => LedgerAccess.Resolve(root, LedgerArgument, Parse.GetValue(options.Schema), Settings, Console.CurrentDirectory);
+
+    /// <summary>Opens the ledger of <paramref name="root"/> (or the one given with <c>--ledger</c> or configured); see <see cref="LedgerAccess"/>.</summary>
     public Task<IRunLedger> OpenLedgerAsync(string root, bool create = false, CancellationToken ct = default)
-        => LedgerAccess.OpenAsync(root, LedgerArgument, Console.CurrentDirectory, create, ct);
+        => LedgerAccess.OpenAsync(Ledger(root), create, ct);
 }

@@ -13,7 +13,13 @@ internal sealed class CliOptions
 
     public Option<string?> Ledger { get; } = new("--ledger")
     {
-        Description = "The ledger to read, if not {root}/ledger.db: a SQLite ledger file.",
+        Description = "The ledger, if not {root}/ledger.db or the configured one: a SQLite ledger file, or a PostgreSQL connection string (Host=db;Database=experiments;Username=exk or postgres://exk@db/experiments).",
+        Recursive = true,
+    };
+
+    public Option<string?> Schema { get; } = new("--schema")
+    {
+        Description = "The PostgreSQL schema of the ledger's tables (default: ExperimentKit:Postgres:Schema, else the search path, usually public).",
         Recursive = true,
     };
 

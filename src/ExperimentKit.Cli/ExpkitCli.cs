@@ -41,6 +41,12 @@ public static class ExpkitCli
             await console.Error.WriteLineAsync($"expkit: {e.Message}").ConfigureAwait(false);
             return ExitCodes.NotFound;
         }
+        catch (System.Data.Common.DbException e)
+        {
+            // A database error after the ledger opened (a PostgreSQL server that went away for longer than the retries).
+            await console.Error.WriteLineAsync($"expkit: the ledger failed: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.NotFound;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await console.Error.WriteLineAsync("expkit: cancelled.").ConfigureAwait(false);
@@ -53,6 +59,7 @@ public static class ExpkitCli
         var root = new RootCommand("expkit: browse, compare, explain, export and maintain ExperimentKit results. Reads the ledger and run folders alone, without the experiment's assemblies.");
         root.Options.Add(options.Root);
         root.Options.Add(options.Ledger);
+        root.Options.Add(options.Schema);
         root.Options.Add(options.NoColor);
         root.Subcommands.Add(RunsCommand.Create(console, options));
         root.Subcommands.Add(ShowCommand.Create(console, options));

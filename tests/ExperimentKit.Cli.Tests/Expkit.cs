@@ -6,11 +6,25 @@ public sealed record CliResult(int ExitCode, string Out, string Error);
 /// <summary>Runs expkit in-process through its System.CommandLine entry point, with captured output.</summary>
 public static class Expkit
 {
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunInAsync(Path.GetTempPath(), null, args);
+
+    /// <summary>
+    /// Runs expkit in-process from <paramref name="currentDirectory"/> (where it looks for appsettings.json) with only
+    /// the environment variables given (none by default, so the machine's ExperimentKit__* settings never leak in).
+    /// </summary>
+    public static async Task<CliResult> RunInAsync(string currentDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = new CliConsole { Out = output, Error = error, OutIsTerminal = false, Width = null, CurrentDirectory = Path.GetTempPath() };
+        var console = new CliConsole
+        {
+            Out = output,
+            Error = error,
+            OutIsTerminal = false,
+            Width = null,
+            CurrentDirectory = currentDirectory,
+            GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+        };
         var code = await ExpkitCli.RunAsync(args, console);
         return new CliResult(code, output.ToString(), error.ToString());
     }

@@ -13,11 +13,14 @@ public sealed class TestRoot : IAsyncDisposable
 
     public string Root { get; }
 
-    public static async Task<TestRoot> CreateAsync()
+    public static Task<TestRoot> CreateAsync() => CreateAsync(null);
+
+    /// <summary>The same runs, recorded in <paramref name="ledger"/> (a PostgreSQL ledger, say) instead of <c>{root}/ledger.db</c>.</summary>
+    public static async Task<TestRoot> CreateAsync(IRunLedger? ledger)
     {
         var root = Path.Combine(Path.GetTempPath(), "expkit-cli-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
-        await using (var store = await ExperimentStore.OpenAsync(root))
+        await using (var store = ledger is null ? await ExperimentStore.OpenAsync(root) : await ExperimentStore.OpenAsync(root, ledger))
         {
             foreach (var lr in new[] { 0.1, 0.01 })
             {

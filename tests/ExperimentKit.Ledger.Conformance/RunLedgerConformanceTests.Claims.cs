@@ -2,7 +2,7 @@ namespace ExperimentKit.Ledger.Conformance;
 
 public abstract partial class RunLedgerConformanceTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task A_new_claim_is_running_attempt_one_with_the_next_uid_of_its_experiment()
     {
         var first = await ClaimedAsync(Claim(1, "mnist/cnn/train"));
@@ -42,7 +42,7 @@ public abstract partial class RunLedgerConformanceTests
         AssertSameRow(row, await Ledger.GetAsync(request.Key));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_completed_run_is_not_claimed_again_and_is_left_as_it_was()
     {
         var completed = await CompletedAsync(1);
@@ -55,7 +55,7 @@ public abstract partial class RunLedgerConformanceTests
         AssertSameRow(completed, await Ledger.GetAsync(KeyOf(1)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_forced_claim_reruns_a_completed_run_as_a_new_attempt_with_the_same_uid()
     {
         await CompletedAsync(0);
@@ -77,7 +77,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal(0.25, done.Summary["loss"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_run_under_a_live_lease_is_held_by_its_owner_even_against_force()
     {
         var first = Claim(1);
@@ -99,7 +99,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal(RunStatus.Running, row.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_owner_on_another_host_is_judged_by_its_lease_alone()
     {
         var remote = new RunOwner("another-host-" + Guid.NewGuid().ToString("N"), int.MaxValue, DateTimeOffset.UtcNow, "remote-token");
@@ -111,7 +111,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal("remote-token", result.Row.Owner!.Token);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_run_whose_lease_expired_is_taken_over_and_resumed()
     {
         var first = Claim(1, lease: ShortLease);
@@ -129,7 +129,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.True(takeover.Row.LeaseExpires > DateTimeOffset.UtcNow + TimeSpan.FromMinutes(30));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_run_whose_owner_process_no_longer_exists_on_this_host_is_taken_over_at_once()
     {
         // No process has this id (Linux caps pids far lower, Windows pids are multiples of 4).
@@ -144,7 +144,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal(2, takeover.Row.Attempt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_run_whose_owner_pid_was_reused_by_another_process_is_taken_over()
     {
         var self = RunOwner.NewForCurrentProcess();
@@ -158,7 +158,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal(2, takeover.Row.Attempt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_failed_run_keeps_its_error_until_it_is_retried()
     {
         var first = Claim(1);
@@ -182,7 +182,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Null((await Ledger.GetAsync(first.Key))!.Error);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_interrupted_run_is_resumed_by_the_next_claim()
     {
         var first = Claim(1);
@@ -200,7 +200,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal(2, resumed.Row.Attempt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_same_key_with_other_canonical_json_is_a_collision_and_writes_nothing()
     {
         var first = Claim(1);
@@ -221,7 +221,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal(2, (await ClaimedAsync(Claim(2))).Row.Uid);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_takeover_keeps_the_row_s_history_and_merges_metadata()
     {
         var first = Claim(1, lease: ShortLease, metadata: new Dictionary<string, string> { ["git"] = "abc", ["host"] = "a" });

@@ -5,7 +5,7 @@ public abstract partial class RunLedgerConformanceTests
     private const string Drop = "x'); DROP TABLE runs; --";
     private const string Quotes = "it's \"quoted\" \\ back`tick` ; -- comment /* c */ 0x00 ☃";
 
-    [Fact]
+    [SkippableFact]
     public async Task Hostile_text_in_names_parameters_tags_and_notes_is_stored_as_data()
     {
         var experiment = "evil/" + Drop + "\" OR 1=1 --";
@@ -53,7 +53,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.NotNull(await Ledger.GetAsync(KeyOf(2)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Member_names_with_quotes_and_backslashes_can_be_queried()
     {
         var request = Claim(1);

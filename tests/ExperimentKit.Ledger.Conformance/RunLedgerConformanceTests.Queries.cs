@@ -34,7 +34,7 @@ public abstract partial class RunLedgerConformanceTests
     private Task<int[]> Where(params (string Path, string Json)[] where)
         => Points(new RunQuery { Experiment = "train", Where = where.ToDictionary(w => w.Path, w => w.Json), OrderBy = RunOrder.Uid });
 
-    [Fact]
+    [SkippableFact]
     public async Task Listing_filters_by_experiment_version_and_status()
     {
         await SeedQueryRunsAsync();
@@ -53,7 +53,7 @@ public abstract partial class RunLedgerConformanceTests
         await Assert.ThrowsAsync<ArgumentException>(() => Ledger.ListAsync(new RunQuery { Version = 1 }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Where_matches_nested_paths_numbers_strings_booleans_and_groups_by_json_value()
     {
         await SeedQueryRunsAsync();
@@ -86,7 +86,7 @@ public abstract partial class RunLedgerConformanceTests
         await Assert.ThrowsAsync<ArgumentException>(() => Where(("Dataset", "")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Where_matches_json_null_members()
     {
         var withNull = Claim(1, p: P1);
@@ -98,7 +98,7 @@ public abstract partial class RunLedgerConformanceTests
         Expect([2], await Where(("Dataset", "\"cifar\"")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Listing_finds_runs_by_component_hash()
     {
         await SeedQueryRunsAsync();
@@ -119,7 +119,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Empty((await Ledger.GetAsync(KeyOf(7)))!.ComponentHashes);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Listing_filters_by_tag()
     {
         await SeedQueryRunsAsync();
@@ -130,7 +130,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Empty(await Points(new RunQuery { Tag = "best", Statuses = [RunStatus.Failed] }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Listing_orders_by_created_last_used_or_uid_both_ways_and_limits()
     {
         await SeedQueryRunsAsync();
@@ -154,7 +154,7 @@ public abstract partial class RunLedgerConformanceTests
         Expect([1, 3], await Points(train with { OrderBy = RunOrder.LastUsed, Descending = true, Limit = 2 }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Statuses_of_thousands_of_hashes_come_back_in_one_call()
     {
         const int runs = 1500;
@@ -194,7 +194,7 @@ public abstract partial class RunLedgerConformanceTests
         Assert.Equal(3, (await Ledger.GetStatusesAsync("train", 1, [HashOf(1), HashOf(1), HashOf(2), HashOf(3), "not-a-hash"])).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Getting_an_unknown_run_gives_null()
     {
         await CompletedAsync(1);

@@ -42,11 +42,87 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The server shared by the tests of this process.</summary>
     public static Task<PostgresServer> SharedAsync() => SharedServer.Value;
 
-    /// <summary>Why no server can be had, or null when one can.</summary>
-    public static string? Unavailable()
-        => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } || FindBinaries() is not null
+    /// <summary>
+    /// The environment variable that chooses the PostgreSQL server binaries for a private cluster: a folder holding
+    /// <c>initdb</c> and <c>pg_ctl</c>, or <c>none</c> to never start one (as on a machine without PostgreSQL).
+    /// Unset: <c>PATH</c>, then <c>/usr/lib/postgresql/*/bin</c>.
+    /// </summary>
+    public const string BinariesVariable = "EXPERIMENTKIT_POSTGRES_BIN";
+
+    private static readonly Lazy<string?> UnavailableReason = new(FindUnavailableReason, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// Why no server can be had, or null when one can: <c>EXPERIMENTKIT_POSTGRES</c> names a server that does not
+    /// accept TCP connections, or it is unset and no server binaries are found. Checked once per test process.
+    /// </summary>
+    public static string? Unavailable() => UnavailableReason.Value;
+
+    private static string? FindUnavailableReason()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
+        {
+            return Unreachable(given) is { } where
+                ? $"No PostgreSQL server: {EnvironmentVariable} names {where}, which does not accept connections. Start that server or unset {EnvironmentVariable}."
+                : null;
+        }
+
+        return FindBinaries() is not null
             ? null
-            : $"No PostgreSQL server: set {EnvironmentVariable} to a connection string, or install the PostgreSQL server (apt-get install postgresql) so the tests start a private one.";
+            : $"No PostgreSQL server: set {EnvironmentVariable} to a connection string, or install the PostgreSQL server (apt-get install postgresql) so the tests start a private one"
+              + (Environment.GetEnvironmentVariable(BinariesVariable) is { Length: > 0 } bin
+                  ? bin.Equals("none", StringComparison.OrdinalIgnoreCase) ? $" ({BinariesVariable}=none: no private cluster)." : $" ({BinariesVariable}={bin} has no initdb and pg_ctl)."
+                  : ".");
+    }
+
+    /// <summary>The first host:port of the connection string when none of its TCP hosts accepts a connection, else null.</summary>
+    private static string? Unreachable(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            return null; // Let the tests report the bad connection string.
+        }
+
+        var hosts = (builder.Host ?? "localhost").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? first = null;
+        foreach (var entry in hosts)
+        {
+            if (entry.StartsWith('/') || entry.StartsWith('@'))
+            {
+                return null; // A Unix socket: let the tests connect.
+            }
+
+            var host = entry;
+            var port = builder.Port;
+            var colon = entry.LastIndexOf(':');
+            if (colon > 0 && !entry.EndsWith(']') && int.TryParse(entry[(colon + 1)..], out var p))
+            {
+                host = entry[..colon];
+                port = p;
+            }
+
+            host = host.Trim('[', ']');
+            first ??= $"{host}:{port}";
+            try
+            {
+                using var client = new TcpClient();
+                if (client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(3)))
+                {
+                    return null;
+                }
+            }
+            catch (AggregateException)
+            {
+                // Refused or unresolvable: try the next host.
+            }
+        }
+
+        return first;
+    }
 
     /// <summary>Whether a missing server must fail the tests rather than skip them (CI sets it).</summary>
     public static bool Required => Environment.GetEnvironmentVariable("EXPERIMENTKIT_REQUIRE_ALL_TESTS") == "1";
@@ -55,7 +131,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static Task<PostgresServer> StartPrivateAsync()
         => FindBinaries() is { } bin
             ? StartClusterAsync(bin)
-            : throw new InvalidOperationException("The PostgreSQL server binaries are not installed: " + Unavailable());
+            : throw new InvalidOperationException($"The PostgreSQL server binaries are not installed (or {BinariesVariable}=none): a private cluster cannot be started.");
 
     /// <summary>Whether the PostgreSQL server binaries are installed (a private cluster can be started).</summary>
     public static bool CanStartPrivate => FindBinaries() is not null;
@@ -64,7 +140,8 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
         {
-            return new PostgresServer(given, null, null);
+            // A named server that refuses connections fails every test at once, rather than each after the ledger's retries.
+            return Unavailable() is { } reason ? throw new InvalidOperationException(reason) : new PostgresServer(given, null, null);
         }
 
         return FindBinaries() is { } bin
@@ -132,6 +209,13 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static string? FindBinaries()
     {
+        if (Environment.GetEnvironmentVariable(BinariesVariable) is { Length: > 0 } chosen)
+        {
+            return !chosen.Equals("none", StringComparison.OrdinalIgnoreCase) && File.Exists(Path.Combine(chosen, "initdb")) && File.Exists(Path.Combine(chosen, "pg_ctl"))
+                ? chosen
+                : null;
+        }
+
         // PATH first (initdb is not on it on Debian), then the Debian/Ubuntu layout, newest version first.
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
         {

@@ -18,18 +18,22 @@ internal static class LedgerCommand
     private static Command Check(CliConsole console, CliOptions options)
     {
         var rootArgument = CliOptions.RootArgument();
-        var command = new Command("check", "SQLite integrity check, rows whose folders are missing, folders without rows. Exit code 1 when a problem is found.");
+        var command = new Command("check", "SQLite integrity check (not on PostgreSQL), rows whose folders are missing, folders without rows. Exit code 1 when a problem is found.");
         command.Arguments.Add(rootArgument);
         ExpkitCli.SetHandler(command, console, options, async (context, ct) =>
         {
             var root = context.Root(rootArgument);
-            var path = LedgerAccess.SqlitePath(root, context.LedgerArgument, context.Console.CurrentDirectory);
-            await using var ledger = await context.OpenLedgerAsync(root, ct: ct).ConfigureAwait(false);
+            var target = context.Ledger(root);
+            await using var ledger = await LedgerAccess.OpenAsync(target, create: false, ct).ConfigureAwait(false);
             var o = context.Out;
             var a = context.Ansi;
             var problems = 0;
-            var integrity = IntegrityCheck(path);
-            if (integrity.Count == 1 && integrity[0] == "ok")
+            if (target.SqlitePath is not { } path)
+            {
+                // PostgreSQL checks its own pages (checksums, amcheck are the DBA's tools); what expkit can check is the rows against the folders.
+                o.WriteLine($"{a.Green("ok")}  {target.Display} opened; the SQLite integrity check does not apply (skipped)");
+            }
+            else if (IntegrityCheck(path) is var integrity && integrity is ["ok"])
             {
                 o.WriteLine($"{a.Green("ok")}  SQLite integrity check of {path}");
             }
@@ -94,12 +98,19 @@ internal static class LedgerCommand
     {
         var rootArgument = CliOptions.RootArgument();
         var output = new Option<string?>("--out", "-o") { Description = "The new ledger file (default: {root}/ledger.rebuilt-{time}.db). Never the live ledger." };
-        var command = new Command("rebuild", "Rebuild a ledger from the run folders (run.json + params.json) into a NEW file beside the old one; prints how to swap them.");
+        var command = new Command("rebuild", "Rebuild a SQLite ledger from the run folders (run.json + params.json) into a NEW file beside the old one; prints how to swap them. Not for a PostgreSQL ledger.");
         command.Arguments.Add(rootArgument);
         command.Options.Add(output);
         ExpkitCli.SetHandler(command, console, options, async (context, ct) =>
         {
             var root = context.Root(rootArgument);
+            if (context.Ledger(root) is { IsPostgres: true } postgres)
+            {
+                throw CliException.Bad(
+                    $"'expkit ledger rebuild' writes a new SQLite ledger file and does not apply to the {postgres.Display}: its rows live in the database "
+                    + "(back it up with pg_dump). 'expkit ledger check' compares its rows with the run folders.");
+            }
+
             if (!Directory.Exists(root))
             {
                 throw CliException.NotFound($"No results folder at {root}; pass --root.");
