@@ -6,8 +6,6 @@ namespace ExperimentKit.Cli.Tests;
 /// <summary>The HTML report: self-contained, safe data embedding, and it renders in a real browser.</summary>
 public sealed class ReportTests(SharedRoot shared, ITestOutputHelper output) : IClassFixture<SharedRoot>
 {
-    private static bool RequireAll => Environment.GetEnvironmentVariable("EXPERIMENTKIT_REQUIRE_ALL_TESTS") == "1";
-
     [Fact]
     public async Task The_report_is_one_file_with_no_network_references_and_escaped_data()
     {
@@ -25,16 +23,11 @@ public sealed class ReportTests(SharedRoot shared, ITestOutputHelper output) : I
         Assert.DoesNotContain("<script>alert", html);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task The_report_renders_in_headless_chromium_with_one_curve_per_selected_run()
     {
-        var chromium = Chromium.Find();
-        if (chromium is null)
-        {
-            Assert.False(RequireAll, "Chromium is not installed (apt-get install -y chromium); EXPERIMENTKIT_REQUIRE_ALL_TESTS=1 requires it.");
-            output.WriteLine("SKIPPED: chromium is not installed (apt-get install -y chromium).");
-            return;
-        }
+        var chromium = Chromium.Find()
+            ?? throw new InvalidOperationException("Chromium is not installed (apt-get install -y chromium); EXPERIMENTKIT_REQUIRE_ALL_TESTS=1 requires it.");
 
         var artifacts = Path.Combine(AppContext.BaseDirectory, "TestArtifacts");
         Directory.CreateDirectory(artifacts);
