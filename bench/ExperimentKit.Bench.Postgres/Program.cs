@@ -324,7 +324,10 @@ static async Task<int> WorkerAsync(string schema, int points, int parallelism, s
         $"--ExperimentKit:Postgres:Schema={schema}", $"--ConnectionStrings:ExperimentKit={Environment.GetEnvironmentVariable(PostgresServer.EnvironmentVariable)}",
         "--Logging:LogLevel:Default=Warning",
     ];
-    var builder = Host.CreateApplicationBuilder(settings);
+    // The content root is the worker's own folder, as in a deployed worker. The default (the current folder)
+    // made the host watch it for appsettings changes: an inotify watch on every folder under it, seconds of
+    // system CPU per process when the benchmark was started from a large tree (a repository with bin/obj, /tmp).
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddExperimentKit(builder.Configuration, []).AddExperiment<NoopParams, NoopRunner>(NoopSweep.Of(points)).AddPostgresLedger();
     using var host = builder.Build();
     await host.RunAsync();
