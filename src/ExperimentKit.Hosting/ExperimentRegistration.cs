@@ -46,7 +46,7 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
 
     // On a ledger shared by other workers (PostgreSQL), statuses go stale as the others complete points: there the
     // producer looks up small chunks just before running them, and grows the chunk while whole chunks turn out to
-    // be completed (a finished sweep is still skipped in bulk). Four workers reading 10,000 statuses up front each
+    // be completed (a finished sweep is still skipped in bulk), shrinking it again when a chunk has points to run. Four workers reading 10,000 statuses up front each
     // ran into the points the others had completed meanwhile, one ledger call per point (three in four points).
     private const int SharedFirstChunk = 64;
 
@@ -174,7 +174,9 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
 
                 if (shared)
                 {
-                    size = skipped == chunk.Length ? Math.Min(Chunk, size * 4) : SharedFirstChunk;
+                    // Fourfold up while chunks are all completed, fourfold down (to the first size) when one has
+                    // points to run: a sweep with a few scattered points left is not read 64 points at a time.
+                    size = skipped == chunk.Length ? Math.Min(Chunk, size * 4) : Math.Max(SharedFirstChunk, size / 4);
                 }
             }
         }
