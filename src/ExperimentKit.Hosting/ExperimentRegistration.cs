@@ -44,6 +44,12 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
     // hashes, looked up in key order, share the index pages they land on.
     private const int Chunk = 10_000;
 
+    // On a ledger shared by other workers (PostgreSQL), statuses go stale as the others complete points: there the
+    // producer looks up small chunks just before running them, and grows the chunk while whole chunks turn out to
+    // be completed (a finished sweep is still skipped in bulk), shrinking it again when a chunk has points to run. Four workers reading 10,000 statuses up front each
+    // ran into the points the others had completed meanwhile, one ledger call per point (three in four points).
+    private const int SharedFirstChunk = 64;
+
     public override ParametersDescriptor Descriptor => T.Descriptor;
 
     public override void Validate(WorkerArguments arguments) => ResolveSweep(arguments);
@@ -84,15 +90,18 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
         var fingerprint = RunnerFingerprints.For(typeof(TRunner));
         var deferred = new ConcurrentQueue<T>();
         var changed = new CodeChangeTally();
-        var channel = Channel.CreateBounded<(T Point, bool Force)>(new BoundedChannelOptions(Math.Max(Chunk, options.MaxParallelism * 4)) { SingleWriter = true });
+        var shared = options.Backend != LedgerBackend.Sqlite;
+        var capacity = shared ? Math.Max(4, options.MaxParallelism * 2) : Math.Max(Chunk, options.MaxParallelism * 4);
+        var channel = Channel.CreateBounded<(T Point, bool Force)>(new BoundedChannelOptions(capacity) { SingleWriter = true });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => ProduceAsync(context, sweep, fingerprint, channel.Writer, progress, changed, stop.Token), stop.Token);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = stop.Token };
         try
         {
+            // A point from the producer was not completed when its status was read: claim it without reading it again.
             await Parallel.ForEachAsync(channel.Reader.ReadAllAsync(stop.Token), parallel, (item, token) =>
-                new ValueTask(RunPointAsync(context, item.Point, item.Force, waitIfHeld: false, fingerprint, deferred, progress, token))).ConfigureAwait(false);
+                new ValueTask(RunPointAsync(context, item.Point, item.Force, waitIfHeld: false, fingerprint, deferred, progress, token, knownNotCompleted: true))).ConfigureAwait(false);
             await producer.ConfigureAwait(false);
 
             // Points another worker held during the pass: wait for them now, or take them over if their owner died.
@@ -126,7 +135,10 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
     {
         try
         {
-            foreach (var chunk in VisitOrder(sweep, context.Options.Backend).Chunk(Chunk))
+            var shared = context.Options.Backend != LedgerBackend.Sqlite;
+            var size = shared ? SharedFirstChunk : Chunk;
+            using var points = VisitOrder(sweep, context.Options.Backend).GetEnumerator();
+            while (NextChunk(points, size) is { Length: > 0 } chunk)
             {
                 var hashes = new string[chunk.Length];
                 for (var i = 0; i < chunk.Length; i++)
@@ -159,12 +171,30 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
                     progress.AddSkipped(skipped);
                     context.Telemetry.Skipped.Add(skipped, new KeyValuePair<string, object?>("experimentkit.experiment", Name));
                 }
+
+                if (shared)
+                {
+                    // Fourfold up while chunks are all completed, fourfold down (to the first size) when one has
+                    // points to run: a sweep with a few scattered points left is not read 64 points at a time.
+                    size = skipped == chunk.Length ? Math.Min(Chunk, size * 4) : Math.Max(SharedFirstChunk, size / 4);
+                }
             }
         }
         finally
         {
             writer.Complete();
         }
+    }
+
+    private static T[] NextChunk(IEnumerator<T> points, int size)
+    {
+        var chunk = new List<T>(Math.Min(size, 1024));
+        while (chunk.Count < size && points.MoveNext())
+        {
+            chunk.Add(points.Current);
+        }
+
+        return [.. chunk];
     }
 
     /// <summary>
@@ -224,7 +254,7 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
         };
     }
 
-    private async Task RunPointAsync(SweepContext context, T point, bool force, bool waitIfHeld, string? fingerprint, ConcurrentQueue<T> deferred, SweepProgress progress, CancellationToken cancellationToken)
+    private async Task RunPointAsync(SweepContext context, T point, bool force, bool waitIfHeld, string? fingerprint, ConcurrentQueue<T> deferred, SweepProgress progress, CancellationToken cancellationToken, bool knownNotCompleted = false)
     {
         var experimentTag = new KeyValuePair<string, object?>("experimentkit.experiment", Name);
         for (var attempt = 1; ; attempt++)
@@ -255,7 +285,7 @@ internal sealed class ExperimentRegistration<T, [DynamicallyAccessedMembers(Dyna
                         progress.RunEnded();
                         context.Telemetry.Duration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, experimentTag);
                     }
-                }, metadata: null, force, fingerprint, waitIfHeld, cancellationToken).ConfigureAwait(false);
+                }, metadata: null, force, fingerprint, waitIfHeld, cancellationToken, knownNotCompleted && attempt == 1).ConfigureAwait(false);
 
                 if (record is null)
                 {

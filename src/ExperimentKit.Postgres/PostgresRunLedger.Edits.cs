@@ -16,7 +16,11 @@ public sealed partial class PostgresRunLedger
     }
 
     /// <inheritdoc />
-    /// <remarks>One statement for all keys (three arrays unnested); unknown keys are skipped.</remarks>
+    /// <remarks>
+    /// One statement for all keys (three arrays unnested, each key found by its unique index whatever the table's
+    /// statistics say: a plain join, planned while a new table's statistics were empty, scanned the table once per
+    /// key); unknown keys are skipped.
+    /// </remarks>
     public Task TouchAsync(IReadOnlyCollection<RunKey> keys, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -38,9 +42,11 @@ public sealed partial class PostgresRunLedger
                 connection,
                 """
                 UPDATE runs r SET last_used = @t
-                FROM unnest(@names, @versions, @hashes) AS k(name, version, hash)
-                JOIN experiments e ON e.name = k.name
-                WHERE r.experiment_id = e.exp_id AND r.version = k.version AND r.hash = k.hash
+                FROM (SELECT x.id
+                      FROM unnest(@names, @versions, @hashes) AS k(name, version, hash)
+                      JOIN experiments e ON e.name = k.name
+                      CROSS JOIN LATERAL (SELECT id FROM runs WHERE experiment_id = e.exp_id AND version = k.version AND hash = k.hash LIMIT 1) x) t
+                WHERE r.id = t.id
                 """,
                 ct,
                 ("t", usedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),

@@ -14,6 +14,14 @@ public sealed partial class PostgresRunLedger
         return WithRetryAsync("get", (connection, _, ct) => SelectAsync(connection, key, forUpdate: false, ct), cancellationToken);
     }
 
+    private const string StatusSql = """
+        SELECT r.hash, r.status, r.attempt, r.runner_fingerprint
+        FROM (SELECT exp_id FROM experiments WHERE name = @e) e
+        CROSS JOIN unnest(@hs) AS k(hash)
+        CROSS JOIN LATERAL (SELECT hash, status, attempt, runner_fingerprint FROM runs
+                            WHERE experiment_id = e.exp_id AND version = @v AND hash = k.hash LIMIT 1) r
+        """;
+
     /// <inheritdoc />
     /// <remarks>One query per <see cref="StatusChunk"/> hashes (<c>hash = ANY(@hashes)</c>); more than one chunk read in one repeatable-read snapshot.</remarks>
     public async Task<IReadOnlyDictionary<string, RunStatusInfo>> GetStatusesAsync(string experiment, int version, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken = default)
@@ -40,9 +48,12 @@ public sealed partial class PostgresRunLedger
                 : null;
             foreach (var chunk in chunks)
             {
+                // One unique-index lookup per hash, whatever the table's statistics say. The plain form
+                // (hash = ANY(@hs)), prepared while a new table's statistics were empty, kept a generic plan that
+                // scanned every run of the experiment and filtered on the hashes.
                 await using var command = Command(
                     connection,
-                    "SELECT hash, status, attempt, runner_fingerprint FROM runs WHERE experiment_id = (SELECT exp_id FROM experiments WHERE name = @e) AND version = @v AND hash = ANY(@hs)",
+                    StatusSql,
                     ("e", experiment, NpgsqlDbType.Text),
                     ("v", version, NpgsqlDbType.Integer),
                     ("hs", chunk, NpgsqlDbType.Array | NpgsqlDbType.Text));

@@ -57,6 +57,52 @@ public sealed class PostgresLedgerTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task A_version_1_ledger_is_migrated_with_its_runs_and_uids_go_on()
+    {
+        // A ledger as the first release left it: schema version 1 and a run claimed through its exk_claim.
+        await ExecuteAsync($"CREATE SCHEMA \"{_schema}\"");
+        await ExecuteAsync(PostgresMigrations.VersionTable);
+        await ExecuteAsync(PostgresMigrations.All[0].Sql);
+        await ExecuteAsync("INSERT INTO schema_version (version, description, applied_by) VALUES (1, 'v1', 'tests')");
+        await ExecuteAsync(
+            "SELECT * FROM exk_claim('train', 1, '00000000000000aa', '{}', '{}', '{}', '{}', 'h', 1, now(), 'tok', '5 minutes', 'result.json', NULL, NULL, false, NULL)");
+
+        await using var ledger = await OpenAsync();
+        var old = await ledger.GetAsync(new RunKey("train", 1, "00000000000000aa"));
+        var claimed = await ledger.ClaimAsync(Claim(7));
+
+        Assert.Equal(PostgresMigrations.All.Select(m => (long)m.Version), await QueryAsync<long>("SELECT version::bigint FROM schema_version ORDER BY version"));
+        Assert.Equal(1, old!.Uid);
+        Assert.Equal(ClaimOutcome.Claimed, claimed.Outcome);
+        Assert.Equal(2, claimed.Row.Uid);
+        Assert.Equal(["runs_experiment_id_version_hash_key", "runs_pkey", "runs_uid_experiment_id_key"],
+            await QueryAsync<string>("SELECT conname::text FROM pg_constraint WHERE conrelid = 'runs'::regclass AND contype IN ('u', 'p') ORDER BY conname"));
+    }
+
+    [PostgresFact]
+    public async Task Key_lookups_use_the_key_index_on_a_new_table_whose_statistics_are_empty()
+    {
+        // Prepared statements get generic plans, kept for the session; planned while a new table held a page or
+        // two and had never been analyzed, the lookup by key went through the uid index and, as the table grew,
+        // read every run of the experiment.
+        await using var ledger = await OpenAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await ledger.ClaimAsync(Claim(i));
+        }
+
+        const string Generic = "SET plan_cache_mode = force_generic_plan";
+        var get = string.Join('\n', await QueryAsync<string>(
+            "EXPLAIN EXECUTE get('train', 1, '000000000000000a')",
+            Generic + "; PREPARE get(text, integer, text) AS SELECT r.id FROM runs r WHERE r.experiment_id = (SELECT exp_id FROM experiments WHERE name = $1) AND r.version = $2 AND r.hash = $3"));
+        var statuses = await ledger.GetStatusesAsync("train", 1, Enumerable.Range(0, 300).Select(i => i.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+
+        Assert.Contains("runs_experiment_id_version_hash_key", get, StringComparison.Ordinal);
+        Assert.DoesNotContain("Filter", get, StringComparison.Ordinal);
+        Assert.Equal(3, statuses.Count);
+    }
+
+    [PostgresFact]
     public async Task A_claim_retried_after_a_lost_reply_gets_the_same_claim_back()
     {
         await using var ledger = await OpenAsync();

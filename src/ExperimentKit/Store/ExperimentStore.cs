@@ -204,15 +204,27 @@ public sealed partial class ExperimentStore : IAsyncDisposable
         => (await ExecuteAsync(parameters, runner, metadata, force, fingerprint, waitIfHeld: true, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>Runs or retrieves a point; with <paramref name="waitIfHeld"/> false, returns null at once when another live owner holds it.</summary>
-    internal async Task<RunRecord<T>?> ExecuteAsync<T>(T parameters, ExperimentRunner<T> runner, IReadOnlyDictionary<string, string>? metadata, bool force, string? fingerprint, bool waitIfHeld, CancellationToken cancellationToken)
+    /// <param name="parameters">The point.</param>
+    /// <param name="runner">Its runner.</param>
+    /// <param name="metadata">Key/values to record.</param>
+    /// <param name="force">Run even if completed.</param>
+    /// <param name="fingerprint">The runner's code fingerprint.</param>
+    /// <param name="waitIfHeld">Wait for another live owner's result instead of returning null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="knownNotCompleted">
+    /// The caller has just read the point's status in bulk and it was not completed: the first try claims at once
+    /// instead of reading the row first (the claim still returns a run completed meanwhile, without writing it).
+    /// </param>
+    internal async Task<RunRecord<T>?> ExecuteAsync<T>(T parameters, ExperimentRunner<T> runner, IReadOnlyDictionary<string, string>? metadata, bool force, string? fingerprint, bool waitIfHeld, CancellationToken cancellationToken, bool knownNotCompleted = false)
         where T : IExperimentParameters<T>
     {
         var identity = RunIdentity.Of(parameters);
         var delay = TimeSpan.FromMilliseconds(20);
+        var lookUp = !knownNotCompleted;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!force)
+            if (!force && lookUp)
             {
                 // The common case on a re-run sweep: one indexed read, no write.
                 var existing = await Ledger.GetAsync(identity.Key, cancellationToken).ConfigureAwait(false);
@@ -256,6 +268,7 @@ public sealed partial class ExperimentStore : IAsyncDisposable
 
                     // Another live process runs it: wait for its result (or for its lease to lapse).
                     force = false;
+                    lookUp = true;
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
                     break;
