@@ -86,14 +86,5 @@ public sealed partial class PostgresRunLedger
         }, cancellationToken);
     }
 
-    private static void ValidateTags(IReadOnlyCollection<string>? tags, string name)
-    {
-        foreach (var tag in tags ?? [])
-        {
-            if (string.IsNullOrWhiteSpace(tag))
-            {
-                throw new ArgumentException("A tag must be non-empty text.", name);
-            }
-        }
-    }
+    private static void ValidateTags(IReadOnlyCollection<string>? tags, string name) => LedgerArguments.Tags(tags, name);
 }

@@ -11,10 +11,7 @@ public sealed partial class PostgresRunLedger
     {
         Validate(key);
         ValidateToken(ownerToken);
-        if (lease <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(lease), lease, "The lease must be positive.");
-        }
+        LedgerArguments.Lease(lease);
 
         return WithRetryAsync(
             "renew",

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -25,7 +24,7 @@ public sealed partial class PostgresRunLedger
         }
 
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var list = WriteList(assignments);
+        var list = LedgerJson.StringList(assignments);
         return WithRetryAsync("submit", async (connection, _, ct) =>
         {
             await using var insert = Command(
@@ -156,7 +155,7 @@ public sealed partial class PostgresRunLedger
             {
                 Id = r.GetInt64(0),
                 Experiment = r.GetString(1),
-                Assignments = ReadList(r.GetString(2)),
+                Assignments = LedgerJson.ReadStringList(r.GetString(2)),
                 Status = (SubmissionStatus)r.GetInt16(3),
                 Submitted = r.GetFieldValue<DateTimeOffset>(4),
                 Taken = Time(5),
@@ -167,28 +166,5 @@ public sealed partial class PostgresRunLedger
         }
 
         return all;
-    }
-
-    private static string WriteList(IReadOnlyList<string> items)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var item in items)
-            {
-                writer.WriteStringValue(item);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static List<string> ReadList(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return [.. document.RootElement.EnumerateArray().Select(static e => e.GetString() ?? string.Empty)];
     }
 }

@@ -238,20 +238,9 @@ public sealed partial class PostgresRunLedger : IRunLedger
         return (await RowsAsync(command, key.Experiment, ct).ConfigureAwait(false)).SingleOrDefault();
     }
 
-    private static void Validate(RunKey key)
-    {
-        if (string.IsNullOrEmpty(key.Experiment))
-        {
-            throw new ArgumentException("The run key has no experiment name.", nameof(key));
-        }
+    private static void Validate(RunKey key) => LedgerArguments.Key(key);
 
-        if (string.IsNullOrEmpty(key.Hash))
-        {
-            throw new ArgumentException("The run key has no params hash.", nameof(key));
-        }
-    }
-
-    private static void ValidateToken(string ownerToken) => ArgumentException.ThrowIfNullOrEmpty(ownerToken);
+    private static void ValidateToken(string ownerToken) => LedgerArguments.OwnerToken(ownerToken);
 
     /// <summary>A string map as jsonb text (null when empty).</summary>
     private static string? StringMap(IReadOnlyDictionary<string, string>? map) => new LedgerJson().StringMap(map);

@@ -21,18 +21,7 @@ internal static class PostgresRunQuery
     /// <summary>The SQL and parameters of <paramref name="query"/>, or null when it cannot match anything.</summary>
     public static (string Sql, (string, object?, NpgsqlDbType)[] Parameters)? Build(RunQuery query)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Version is not null && query.Experiment is null)
-        {
-            throw new ArgumentException("RunQuery.Version needs RunQuery.Experiment: a version number only means something within one experiment.", nameof(query));
-        }
-
-        if (query.Limit is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "RunQuery.Limit must be 0 or more.");
-        }
-
-        if (query.Limit == 0 || query.Statuses is { Count: 0 })
+        if (!LedgerArguments.Query(query))
         {
             return null;
         }

@@ -195,6 +195,26 @@ internal sealed class LedgerJson
         return result;
     }
 
+    /// <summary>A list of strings as a JSON array, in order (a queued sweep's assignments).</summary>
+    public static string StringList(IReadOnlyList<string> items)
+    {
+        var json = new LedgerJson();
+        json.BeginArray();
+        foreach (var item in items)
+        {
+            json.AddToArray(item);
+        }
+
+        return json.EndArray();
+    }
+
+    /// <summary>Reads a JSON array of strings written by <see cref="StringList"/>.</summary>
+    public static List<string> ReadStringList(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateArray().Select(static e => e.GetString() ?? string.Empty)];
+    }
+
     /// <summary>Starts a JSON array of strings (a list parameter for <c>json_each</c>): add with <see cref="AddToArray"/>, end with <see cref="EndArray"/>.</summary>
     public void BeginArray()
     {

@@ -10,10 +10,7 @@ public sealed partial class SqliteRunLedger
     {
         Validate(key);
         ValidateToken(ownerToken);
-        if (lease <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(lease), lease, "The lease must be positive.");
-        }
+        LedgerArguments.Lease(lease);
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace ExperimentKit;
@@ -27,7 +26,7 @@ public sealed partial class SqliteRunLedger
             using var insert = _connection.CreateCommand();
             insert.CommandText = $"INSERT INTO submissions (experiment, assignments, status, submitted_ms) VALUES ($e, $a, 0, $t) RETURNING {SubmissionColumns}";
             insert.Parameters.AddWithValue("$e", experiment);
-            insert.Parameters.AddWithValue("$a", WriteList(assignments));
+            insert.Parameters.AddWithValue("$a", LedgerJson.StringList(assignments));
             insert.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             using var reader = insert.ExecuteReader();
             reader.Read();
@@ -146,28 +145,7 @@ public sealed partial class SqliteRunLedger
         }));
     }
 
-    private static string WriteList(IReadOnlyList<string> items)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var item in items)
-            {
-                writer.WriteStringValue(item);
-            }
 
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static List<string> ReadList(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.EnumerateArray().Select(static e => e.GetString() ?? string.Empty).ToList();
-    }
 
     private T Locked<T>(Func<T> work)
     {
@@ -192,7 +170,7 @@ public sealed partial class SqliteRunLedger
         {
             Id = r.GetInt64(0),
             Experiment = r.GetString(1),
-            Assignments = ReadList(r.GetString(2)),
+            Assignments = LedgerJson.ReadStringList(r.GetString(2)),
             Status = (SubmissionStatus)r.GetInt32(3),
             Submitted = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
             Taken = Time(5),

@@ -186,21 +186,9 @@ public sealed partial class SqliteRunLedger : IRunLedger
         update.Set(SqliteRunColumns.Names.Length, id).Execute();
     }
 
-    private static void Validate(RunKey key)
-    {
-        if (string.IsNullOrEmpty(key.Experiment))
-        {
-            throw new ArgumentException("The run key has no experiment name.", nameof(key));
-        }
+    private static void Validate(RunKey key) => LedgerArguments.Key(key);
 
-        if (string.IsNullOrEmpty(key.Hash))
-        {
-            throw new ArgumentException("The run key has no params hash.", nameof(key));
-        }
-    }
-
-    private static void ValidateToken(string ownerToken)
-        => ArgumentException.ThrowIfNullOrEmpty(ownerToken);
+    private static void ValidateToken(string ownerToken) => LedgerArguments.OwnerToken(ownerToken);
 
     /// <summary>A snapshot of a caller's map (the row must not change when the caller's dictionary does).</summary>
     private static IReadOnlyDictionary<string, string> Copy(IReadOnlyDictionary<string, string>? map)
