@@ -10,7 +10,7 @@ public sealed class CancellationTests
     [Fact]
     public async Task Cancelling_mid_sweep_returns_130_records_the_running_runs_interrupted_and_the_next_start_resumes_them()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var sweep = HostedParams.Sweep(index: Enumerable.Range(0, 6));
         var lastSaved = new ConcurrentDictionary<string, long>();
 
@@ -66,7 +66,7 @@ public sealed class CancellationTests
     [Fact]
     public async Task Cancelling_before_the_sweep_starts_returns_130_and_runs_nothing()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, HostedParams.Sweep(index: [0, 1]));
         using var stop = new CancellationTokenSource();
         await stop.CancelAsync();
@@ -79,7 +79,7 @@ public sealed class CancellationTests
     [Fact]
     public async Task Cancelling_while_waiting_for_a_point_another_worker_holds_returns_130()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var sweep = HostedParams.Sweep(index: [0]);
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var release = new CancellationTokenSource();

@@ -19,7 +19,7 @@ public sealed class CodeChangeTests
     [InlineData(CodeChangePolicy.Ignore)]
     public async Task Completed_runs_of_changed_runner_code_are_skipped_with_a_warning_rerun_or_skipped_silently(CodeChangePolicy policy)
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         RunnerFingerprints.Register(typeof(CodeChangeRunner), OldCode);
         using (var first = Create(root.Path, policy))
         {

@@ -21,7 +21,7 @@ public sealed class ConfigurationErrorTests
     [MemberData(nameof(BadSettings))]
     public async Task A_bad_setting_exits_2_naming_the_key_and_the_allowed_values(string key, string value, string[] mentions)
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, Points, new Dictionary<string, string?> { [key] = value });
 
         Assert.Equal(ExitCodes.BadConfiguration, await host.RunAsync());
@@ -38,7 +38,7 @@ public sealed class ConfigurationErrorTests
     [Fact]
     public async Task An_unknown_member_in_the_arguments_exits_2_and_suggests_the_member_meant()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, Points, args: ["LerningRate=0.1"]);
 
         Assert.Equal(ExitCodes.BadConfiguration, await host.RunAsync());
@@ -52,7 +52,7 @@ public sealed class ConfigurationErrorTests
     [Fact]
     public async Task An_unknown_member_too_far_from_any_name_for_a_suggestion_still_exits_2_listing_the_members()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, Points, args: ["Lerning=0.1"]);
 
         Assert.Equal(ExitCodes.BadConfiguration, await host.RunAsync());
@@ -66,7 +66,7 @@ public sealed class ConfigurationErrorTests
     [Fact]
     public async Task A_value_that_does_not_parse_exits_2_naming_the_member_and_its_type()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, Points, args: ["Epochs=ten"]);
 
         Assert.Equal(ExitCodes.BadConfiguration, await host.RunAsync());
@@ -80,7 +80,7 @@ public sealed class ConfigurationErrorTests
     [Fact]
     public async Task A_bad_configured_sweep_exits_2_naming_the_member()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, Points, new Dictionary<string, string?> { ["ExperimentKit:Sweeps:hosted:LearningRate"] = "fast" });
 
         Assert.Equal(ExitCodes.BadConfiguration, await host.RunAsync());
@@ -93,7 +93,7 @@ public sealed class ConfigurationErrorTests
     [Fact]
     public async Task No_sweep_from_code_configuration_or_arguments_exits_2_saying_where_to_give_one()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, sweep: null);
 
         Assert.Equal(ExitCodes.BadConfiguration, await host.RunAsync());
@@ -108,7 +108,7 @@ public sealed class ConfigurationErrorTests
     [Fact]
     public async Task No_experiment_registered_exits_2()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, static _ => { });
 
         Assert.Equal(ExitCodes.BadConfiguration, await host.RunAsync());

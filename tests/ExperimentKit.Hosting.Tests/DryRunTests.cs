@@ -6,7 +6,7 @@ public sealed class DryRunTests
     [Fact]
     public async Task A_dry_run_lists_every_point_with_its_hash_and_verdict_and_runs_nothing()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using (var earlier = HostedSweep.Create(root.Path, HostedParams.Sweep(index: [0, 1, 2, 3])))
         {
             earlier.Probe.Body = static (p, run, ct) => ((HostedParams)p).Index == 2 ? throw new InvalidOperationException("boom") : Probe.WriteResultAsync(p, run, ct);

@@ -8,7 +8,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_failing_run_is_tried_MaxAttempts_times_recorded_failed_with_its_error_and_retried_on_the_next_start()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var settings = new Dictionary<string, string?> { ["ExperimentKit:MaxAttempts"] = "3" };
         using (var first = HostedSweep.Create(root.Path, Points, settings))
         {
@@ -62,7 +62,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_run_that_fails_once_succeeds_on_its_second_attempt_within_the_same_start()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, Points, new Dictionary<string, string?> { ["ExperimentKit:MaxAttempts"] = "3" });
         host.Probe.Body = static (p, run, ct) => ((HostedParams)p).Index == 1 && run.Attempt == 1
             ? throw new IOException("disk hiccup")
@@ -79,7 +79,7 @@ public sealed class FailureTests
     [Fact]
     public async Task With_the_default_of_one_attempt_a_failing_run_is_tried_once()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, Points);
         host.Probe.Body = static (p, run, ct) => ((HostedParams)p).Index == 0 ? throw new InvalidOperationException("boom") : Probe.WriteResultAsync(p, run, ct);
 

@@ -12,7 +12,7 @@ public sealed class ServiceModeTests
     [Fact]
     public async Task A_service_worker_runs_submitted_sweeps_records_their_outcome_and_stops_on_request()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var hosted = HostedSweep.Create(root.Path, HostedParams.Sweep(index: [0]), Service);
         using var stop = new CancellationTokenSource();
         var serving = hosted.RunAsync(stop.Token);

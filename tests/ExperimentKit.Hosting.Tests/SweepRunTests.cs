@@ -6,7 +6,7 @@ public sealed class SweepRunTests
     [Fact]
     public async Task A_sweep_runs_every_point_once_and_a_second_worker_on_the_same_root_skips_them_all()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var sweep = HostedParams.Sweep(index: Enumerable.Range(0, 12), learningRate: [0.1, 0.2]);
         var expected = sweep.ToHashSet();
         Assert.Equal(24, expected.Count);
@@ -41,7 +41,7 @@ public sealed class SweepRunTests
     [Fact]
     public async Task Runners_are_resolved_per_run_from_their_own_scope()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var probe = new Probe();
         using var host = HostedSweep.Create(root.Path, kit => kit.AddExperiment<HostedParams, ScopedRunner>(HostedParams.Sweep(index: Enumerable.Range(0, 6))), probe: probe);
         Assert.Equal(ExitCodes.Success, await host.RunAsync());

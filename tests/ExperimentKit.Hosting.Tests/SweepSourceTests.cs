@@ -57,7 +57,7 @@ public sealed class SweepSourceTests
     [Fact]
     public async Task With_two_experiments_each_takes_the_arguments_that_name_its_members()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(
             root.Path,
             kit => kit.AddExperiment<HostedParams, HostedRunner>(Code).AddExperiment<SecondParams, SecondRunner>(SecondParams.Sweep(seed: [1])),
@@ -72,7 +72,7 @@ public sealed class SweepSourceTests
     [Fact]
     public async Task With_two_experiments_an_argument_naming_a_member_of_neither_exits_2()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(
             root.Path,
             kit => kit.AddExperiment<HostedParams, HostedRunner>(Code).AddExperiment<SecondParams, SecondRunner>(SecondParams.Sweep(seed: [1])),
@@ -86,7 +86,7 @@ public sealed class SweepSourceTests
     /// <summary>Runs the sweep and returns the points the runner saw, sorted, checking each ran once and the ledger holds exactly them.</summary>
     private static async Task<List<HostedParams>> RanAsync(Sweep<HostedParams>? code, Dictionary<string, string?>? settings = null, string[]? args = null)
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         using var host = HostedSweep.Create(root.Path, code, settings, args);
         Assert.Equal(ExitCodes.Success, await host.RunAsync());
 

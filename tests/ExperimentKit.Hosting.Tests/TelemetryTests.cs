@@ -13,7 +13,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Counters_and_run_spans_match_what_the_sweep_did()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var sweep = TelemetryParams.Sweep(index: Enumerable.Range(0, 5));
 
         using (var recorder = new Recorder())

@@ -24,7 +24,7 @@ public sealed class KillSoakTests(ITestOutputHelper output)
         var random = new Random(seed);
         output.WriteLine($"{kills} kills, seed {seed}");
 
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var store = root.Combine("store");
         var journal = root.Combine("journal");
         Directory.CreateDirectory(journal);

@@ -14,7 +14,7 @@ public sealed partial class ManyWorkersTests
     [UnixFact]
     public async Task Three_worker_processes_on_one_root_run_each_point_exactly_once()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var store = root.Combine("store");
         var journal = root.Combine("journal");
         Directory.CreateDirectory(journal);

@@ -11,7 +11,7 @@ public sealed class SigtermTests
     [UnixFact]
     public async Task SIGTERM_mid_run_exits_130_with_the_run_interrupted_and_the_next_start_resumes_it_from_its_checkpoint()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-hosting-tests");
         var store = root.Combine("store");
         var journal = root.Combine("journal");
         Directory.CreateDirectory(journal);

@@ -5,7 +5,7 @@ namespace ExperimentKit.Tests.Store;
 /// <summary>The store in one process: run once, retrieve, force, fail, interrupt, register, query, explain.</summary>
 public sealed class ExperimentStoreTests : IAsyncLifetime
 {
-    private readonly TempRoot _root = new();
+    private readonly TempRoot _root = new("expkit-tests");
     private ExperimentStore _store = null!;
     private int _executions;
 

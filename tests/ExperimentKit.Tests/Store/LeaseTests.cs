@@ -7,7 +7,7 @@ public sealed class LeaseTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(1);
 
-    private readonly TempRoot _root = new();
+    private readonly TempRoot _root = new("expkit-tests");
     private ExperimentStore _store = null!;
 
     public async Task InitializeAsync() => _store = await ExperimentStore.OpenAsync(_root.Path, new ExperimentStoreOptions { LeaseDuration = Lease });

@@ -11,7 +11,7 @@ public class MultiProcessTests
     [Fact]
     public async Task Four_processes_on_one_root_run_each_of_400_points_exactly_once()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-tests");
         var markers = root.Combine("markers");
         Directory.CreateDirectory(markers);
         var store = root.Combine("store");
@@ -45,7 +45,7 @@ public class MultiProcessTests
     [Fact]
     public async Task A_run_killed_mid_way_is_taken_over_and_resumed_from_its_last_checkpoint()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-tests");
         var store = root.Combine("store");
         var markers = root.Combine("markers");
         Directory.CreateDirectory(markers);

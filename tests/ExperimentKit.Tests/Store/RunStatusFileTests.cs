@@ -5,7 +5,7 @@ namespace ExperimentKit.Tests.Store;
 /// <summary>When the store writes run.json: a Running snapshot once a new run has run a moment (at once for a resumed attempt), then the final one.</summary>
 public sealed class RunStatusFileTests : IAsyncLifetime
 {
-    private readonly TempRoot _root = new();
+    private readonly TempRoot _root = new("expkit-tests");
     private ExperimentStore _store = null!;
 
     public async Task InitializeAsync() => _store = await ExperimentStore.OpenAsync(_root.Path);

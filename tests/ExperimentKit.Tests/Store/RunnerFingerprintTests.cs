@@ -21,7 +21,7 @@ public sealed class RunnerFingerprintTests
     [Fact]
     public async Task The_ledger_row_carries_the_runner_fingerprint()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-tests");
         await using var store = await ExperimentStore.OpenAsync(root.Path);
         var expected = RunnerFingerprints.For(typeof(FingerprintRunner));
         Assert.NotNull(expected);
@@ -38,7 +38,7 @@ public sealed class RunnerFingerprintTests
     [Fact]
     public async Task A_delegate_runner_records_no_fingerprint()
     {
-        using var root = new TempRoot();
+        using var root = new TempRoot("expkit-tests");
         await using var store = await ExperimentStore.OpenAsync(root.Path);
 
         var record = await store.RunOrRetrieveAsync(

@@ -1,11 +1,12 @@
-namespace ExperimentKit.Hosting.Tests;
+namespace ExperimentKit.TestSupport;
 
-/// <summary>A throw-away folder under the temp directory, deleted at dispose.</summary>
-internal sealed class TempRoot : IDisposable
+/// <summary>A throw-away folder under <c>&lt;temp&gt;/&lt;prefix&gt;/&lt;guid&gt;</c>, deleted at dispose.</summary>
+public sealed class TempRoot : IDisposable
 {
-    public TempRoot()
+    public TempRoot(string prefix)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "expkit-hosting-tests", Guid.NewGuid().ToString("N"));
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
