@@ -29,6 +29,15 @@ public sealed class MaintainCommandTests
         var queue = await Expkit.RunAsync("queue", root.Root);
         Assert.Contains("Queued", queue.Out);
         Assert.Contains("LearningRate=0.5,0.05 Model.Layers=range(1,3)", queue.Out);
+        var queueJson = await Expkit.RunAsync("queue", root.Root, "--json");
+        Assert.Equal(0, queueJson.ExitCode);
+        var queued = Assert.Single(JsonDocument.Parse(queueJson.Out).RootElement.GetProperty("submissions").EnumerateArray());
+        Assert.Equal(1, queued.GetProperty("id").GetInt64());
+        Assert.Equal("Queued", queued.GetProperty("status").GetString());
+        Assert.Equal("clitest/train", queued.GetProperty("experiment").GetString());
+        Assert.Equal(["LearningRate=0.5,0.05", "Model.Layers=range(1,3)"], queued.GetProperty("assignments").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("taken").ValueKind);
+        Assert.Empty(JsonDocument.Parse(queueJson.Out).RootElement.GetProperty("running").EnumerateArray());
         var typo = await Expkit.RunAsync("submit", "--root", root.Root, "clitest/train", "LernRate=1");
         Assert.Equal(2, typo.ExitCode);
         Assert.Equal(2, (await Expkit.RunAsync("submit", "--root", root.Root, "clitest/train", "LearningRate")).ExitCode);

@@ -10,9 +10,11 @@ internal static class QueueCommand
     {
         var rootArgument = CliOptions.RootArgument();
         var all = new Option<bool>("--all") { Description = "Also finished submissions." };
+        var json = CliOptions.Json();
         var command = new Command("queue", "What is queued and running: submitted sweeps and Running runs.");
         command.Arguments.Add(rootArgument);
         command.Options.Add(all);
+        command.Options.Add(json);
         ExpkitCli.SetHandler(command, console, options, async (context, ct) =>
         {
             await using var ledger = await context.OpenLedgerAsync(context.Root(rootArgument), ct: ct).ConfigureAwait(false);
@@ -20,6 +22,12 @@ internal static class QueueCommand
                 .Where(s => context.Parse.GetValue(all) || s.Status is SubmissionStatus.Queued or SubmissionStatus.Taken)
                 .ToList();
             var running = await ledger.ListAsync(new RunQuery { Statuses = [RunStatus.Running], OrderBy = RunOrder.Created }, ct).ConfigureAwait(false);
+            if (context.Parse.GetValue(json))
+            {
+                await RunJson.WriteToAsync(context.Out, writer => WriteJson(writer, submissions, running)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
             var o = context.Out;
             var a = context.Ansi;
             o.WriteLine(a.Bold($"submissions ({submissions.Count})"));
@@ -56,5 +64,58 @@ internal static class QueueCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary><c>{"submissions": [...], "running": [...]}</c>: submissions with their assignments as a list, runs as <c>expkit runs --json</c> writes them.</summary>
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<SweepSubmission> submissions, IReadOnlyList<RunRow> running)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("submissions");
+        foreach (var s in submissions)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("id", s.Id);
+            writer.WriteString("status", s.Status.ToString());
+            writer.WriteString("experiment", s.Experiment);
+            writer.WriteStartArray("assignments");
+            foreach (var assignment in s.Assignments)
+            {
+                writer.WriteStringValue(assignment);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("submitted", s.Submitted);
+            if (s.Taken is { } taken)
+            {
+                writer.WriteString("taken", taken);
+            }
+            else
+            {
+                writer.WriteNull("taken");
+            }
+
+            writer.WriteString("takenBy", s.TakenBy is { } t ? $"{t.Host}:{t.ProcessId}" : null);
+            if (s.Finished is { } finished)
+            {
+                writer.WriteString("finished", finished);
+            }
+            else
+            {
+                writer.WriteNull("finished");
+            }
+
+            writer.WriteString("error", s.Error);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("running");
+        foreach (var row in running)
+        {
+            RunJson.Write(writer, row, full: false);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 }
