@@ -8,12 +8,7 @@ internal static class RunJson
     public static void Write(Utf8JsonWriter writer, RunRow row, bool full)
     {
         writer.WriteStartObject();
-        writer.WriteString("experiment", row.Key.Experiment);
-        writer.WriteNumber("version", row.Key.Version);
-        writer.WriteNumber("uid", row.Uid);
-        writer.WriteString("hash", row.Key.Hash);
-        writer.WriteString("status", row.Status.ToString());
-        writer.WriteNumber("attempt", row.Attempt);
+        WriteIdentity(writer, row);
         writer.WriteString("created", row.Created);
         WriteTime(writer, "started", row.Started);
         WriteTime(writer, "finished", row.Finished);
@@ -110,6 +105,17 @@ internal static class RunJson
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>The fields that name a run, in the order every JSON output of the tool starts with.</summary>
+    public static void WriteIdentity(Utf8JsonWriter writer, RunRow row)
+    {
+        writer.WriteString("experiment", row.Key.Experiment);
+        writer.WriteNumber("version", row.Key.Version);
+        writer.WriteNumber("uid", row.Uid);
+        writer.WriteString("hash", row.Key.Hash);
+        writer.WriteString("status", row.Status.ToString());
+        writer.WriteNumber("attempt", row.Attempt);
     }
 
     /// <summary>Writes JSON built by <paramref name="write"/> to a text writer.</summary>

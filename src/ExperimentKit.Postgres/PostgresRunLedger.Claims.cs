@@ -17,17 +17,7 @@ public sealed partial class PostgresRunLedger
     /// </remarks>
     public async Task<ClaimResult> ClaimAsync(RunClaimRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        Validate(request.Key);
-        ArgumentNullException.ThrowIfNull(request.Owner);
-        ValidateToken(request.Owner.Token);
-        ArgumentNullException.ThrowIfNull(request.ParamsJson);
-        ArgumentNullException.ThrowIfNull(request.CanonicalJson);
-        ArgumentNullException.ThrowIfNull(request.ComponentHashes);
-        if (request.Lease <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Lease, "RunClaimRequest.Lease must be positive.");
-        }
+        LedgerArguments.Claim(request);
 
         var flat = FlatParams.Flatten(request.ParamsJson);
         var components = StringMap(request.ComponentHashes) ?? "{}";
@@ -103,12 +93,7 @@ public sealed partial class PostgresRunLedger
     /// </remarks>
     public Task<RunRow> RegisterAsync(RunRegistration registration, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(registration);
-        Validate(registration.Key);
-        ArgumentNullException.ThrowIfNull(registration.ParamsJson);
-        ArgumentNullException.ThrowIfNull(registration.CanonicalJson);
-        ArgumentNullException.ThrowIfNull(registration.ComponentHashes);
-        ArgumentException.ThrowIfNullOrEmpty(registration.ResultFile);
+        LedgerArguments.Registration(registration);
         var flat = FlatParams.Flatten(registration.ParamsJson);
         var components = StringMap(registration.ComponentHashes) ?? "{}";
         var metadata = StringMap(registration.Metadata);

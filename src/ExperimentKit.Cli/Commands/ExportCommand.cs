@@ -131,12 +131,7 @@ internal static class ExportCommand
         using (var w = new Utf8JsonWriter(stream))
         {
             w.WriteStartObject();
-            w.WriteString("experiment", row.Key.Experiment);
-            w.WriteNumber("version", row.Key.Version);
-            w.WriteNumber("uid", row.Uid);
-            w.WriteString("hash", row.Key.Hash);
-            w.WriteString("status", row.Status.ToString());
-            w.WriteNumber("attempt", row.Attempt);
+            RunJson.WriteIdentity(w, row);
             w.WriteString("created", Format.IsoTime(row.Created));
             w.WriteString("finished", row.Finished is null ? null : Format.IsoTime(row.Finished));
             if (row.Elapsed is { } e)

@@ -91,12 +91,7 @@ internal static class ReportCommand
             {
                 w.WriteStartObject();
                 w.WriteString("id", Format.RunName(row));
-                w.WriteString("experiment", row.Key.Experiment);
-                w.WriteNumber("version", row.Key.Version);
-                w.WriteNumber("uid", row.Uid);
-                w.WriteString("hash", row.Key.Hash);
-                w.WriteString("status", row.Status.ToString());
-                w.WriteNumber("attempt", row.Attempt);
+                RunJson.WriteIdentity(w, row);
                 w.WriteString("created", Format.IsoTime(row.Created));
                 if (row.Elapsed is { } e)
                 {

@@ -32,6 +32,33 @@ internal static class LedgerArguments
         }
     }
 
+    /// <summary>Refuses a claim request with a missing part or a lease that is not positive.</summary>
+    public static void Claim(RunClaimRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Key(request.Key);
+        ArgumentNullException.ThrowIfNull(request.Owner);
+        OwnerToken(request.Owner.Token);
+        ArgumentNullException.ThrowIfNull(request.ParamsJson);
+        ArgumentNullException.ThrowIfNull(request.CanonicalJson);
+        ArgumentNullException.ThrowIfNull(request.ComponentHashes);
+        if (request.Lease <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Lease, "RunClaimRequest.Lease must be positive.");
+        }
+    }
+
+    /// <summary>Refuses a registration with a missing part or no result file.</summary>
+    public static void Registration(RunRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        Key(registration.Key);
+        ArgumentNullException.ThrowIfNull(registration.ParamsJson);
+        ArgumentNullException.ThrowIfNull(registration.CanonicalJson);
+        ArgumentNullException.ThrowIfNull(registration.ComponentHashes);
+        ArgumentException.ThrowIfNullOrEmpty(registration.ResultFile);
+    }
+
     /// <summary>Refuses an empty or blank tag.</summary>
     public static void Tags(IReadOnlyCollection<string>? tags, string name)
     {

@@ -12,17 +12,7 @@ public sealed partial class SqliteRunLedger
     /// </remarks>
     public Task<ClaimResult> ClaimAsync(RunClaimRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        Validate(request.Key);
-        ArgumentNullException.ThrowIfNull(request.Owner);
-        ValidateToken(request.Owner.Token);
-        ArgumentNullException.ThrowIfNull(request.ParamsJson);
-        ArgumentNullException.ThrowIfNull(request.CanonicalJson);
-        ArgumentNullException.ThrowIfNull(request.ComponentHashes);
-        if (request.Lease <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Lease, "RunClaimRequest.Lease must be positive.");
-        }
+        LedgerArguments.Claim(request);
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
@@ -42,12 +32,7 @@ public sealed partial class SqliteRunLedger
     /// <inheritdoc />
     public Task<RunRow> RegisterAsync(RunRegistration registration, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(registration);
-        Validate(registration.Key);
-        ArgumentNullException.ThrowIfNull(registration.ParamsJson);
-        ArgumentNullException.ThrowIfNull(registration.CanonicalJson);
-        ArgumentNullException.ThrowIfNull(registration.ComponentHashes);
-        ArgumentException.ThrowIfNullOrEmpty(registration.ResultFile);
+        LedgerArguments.Registration(registration);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
